@@ -1,0 +1,80 @@
+"""The compute API's WSGI pipeline.
+
+    request id -> proxy headers -> body size limit -> path:
+        /, /v2.1           version documents (no auth)
+        /v2.1/...          auth -> pecan dispatcher over the route table
+"""
+from oslo_log import log as logging
+from oslo_middleware import http_proxy_to_wsgi
+from oslo_middleware import request_id
+import webob.dec
+
+from nova_api import auth
+from nova_api import faults
+from nova_api import router
+from nova_api import routes
+from nova_api import versions
+from nova_common.conf import CONF
+
+LOG = logging.getLogger(__name__)
+
+
+class ComputeRequestId(request_id.RequestId):
+    """Sets x-openstack-request-id and Nova's older x-compute-request-id."""
+    compat_headers = ['x-compute-request-id']
+
+
+class BodySizeLimit:
+    """413 in Nova's fault format for a body over [api] max_request_body_size."""
+
+    def __init__(self, application):
+        self.application = application
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        limit = CONF.api.max_request_body_size
+        if req.content_length is not None and req.content_length > limit:
+            return faults.fault_response(413, 'Request is too large.')
+        if req.content_length is None and req.is_body_readable:
+            body = req.body_file.read(limit + 1)
+            if len(body) > limit:
+                return faults.fault_response(413, 'Request is too large.')
+            req.body = body
+        return req.get_response(self.application)
+
+
+class PathDispatch:
+    def __init__(self, compute_app, extra_apps=None):
+        self.compute_app = compute_app
+        self.extra_apps = extra_apps or {}
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        path = req.path_info.rstrip('/')
+        if path == '':
+            return versions_or_405(req, versions.versions_list)
+        if path == '/v2.1':
+            return versions_or_405(req, versions.version_v21)
+        if path.startswith('/v2.1/'):
+            return req.get_response(self.compute_app)
+        for prefix, application in self.extra_apps.items():
+            if path == prefix or path.startswith(prefix + '/'):
+                return req.get_response(application)
+        return faults.fault_response(404, 'The resource could not be found.')
+
+
+def versions_or_405(req, application):
+    if req.method not in ('GET', 'HEAD'):
+        return faults.fault_response(405, 'The method specified is not allowed for this resource.')
+    return req.get_response(application)
+
+
+def build(extra_apps=None):
+    """The whole API as one WSGI callable. ``extra_apps`` maps a path prefix
+    to another WSGI app served beside the compute API (the all-in-one's
+    image service)."""
+    compute = auth.wrap(router.make_pecan_app(routes.route_table()))
+    application = PathDispatch(compute, extra_apps)
+    application = BodySizeLimit(application)
+    application = http_proxy_to_wsgi.HTTPProxyToWSGI(application, conf=CONF)
+    return ComputeRequestId(application)

@@ -1,0 +1,77 @@
+"""Authentication: turn the caller's credentials into a RequestContext.
+
+``keystone``: keystonemiddleware's auth_token validates the token (with
+``delay_auth_decision`` so that a missing or bad token still gets Nova's
+401 fault body from us) and ``KeystoneContext`` reads the headers it sets.
+
+``noauth2`` (development): the X-Auth-Token ``user:project`` names the
+caller; the user ``admin`` is an administrator, anyone else a member of
+the project.
+"""
+from keystonemiddleware import auth_token
+import webob.dec
+
+from nova_api import faults
+from nova_api import router
+from nova_common.conf import CONF
+from nova_common import context as nova_context
+
+
+def _request_ids(environ):
+    return {'request_id': environ.get('openstack.request_id'),
+            'global_request_id': environ.get('openstack.global_request_id')}
+
+
+class KeystoneContext:
+    def __init__(self, application):
+        self.application = application
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        if req.headers.get('X-Identity-Status') != 'Confirmed':
+            return faults.fault_response(401, 'Authentication required')
+        roles = [r.strip() for r in req.headers.get('X-Roles', '').split(',') if r.strip()]
+        context = nova_context.RequestContext(
+            user_id=req.headers.get('X-User-Id'),
+            project_id=req.headers.get('X-Project-Id') or req.headers.get('X-Tenant-Id'),
+            user_name=req.headers.get('X-User-Name'),
+            project_name=req.headers.get('X-Project-Name'),
+            roles=roles, auth_token=req.headers.get('X-Auth-Token'),
+            remote_address=req.remote_addr, **_request_ids(req.environ))
+        req.environ[router.CONTEXT_KEY] = context
+        return req.get_response(self.application)
+
+
+class NoAuth2:
+    def __init__(self, application, default_admin=False):
+        self.application = application
+        self.default_admin = default_admin
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        token = req.headers.get('X-Auth-Token')
+        if not token:
+            return faults.fault_response(401, 'Authentication required')
+        if ':' not in token and self.default_admin:
+            user_id = project_id = 'admin'
+        else:
+            user_id, _sep, project_id = token.partition(':')
+            project_id = project_id or user_id
+        roles = ['member', 'reader']
+        if user_id == 'admin':
+            roles.append('admin')
+        context = nova_context.RequestContext(
+            user_id=user_id, project_id=project_id, roles=roles,
+            user_name=user_id, project_name=project_id,
+            remote_address=req.remote_addr, **_request_ids(req.environ))
+        req.environ[router.CONTEXT_KEY] = context
+        return req.get_response(self.application)
+
+
+def wrap(application):
+    """Put the configured authentication in front of ``application``."""
+    if CONF.api.auth_strategy == 'noauth2':
+        return NoAuth2(application, default_admin=CONF.api.noauth2_default_admin)
+    return auth_token.AuthProtocol(KeystoneContext(application),
+                                   {'delay_auth_decision': True,
+                                    'oslo_config_config': CONF})

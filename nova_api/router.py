@@ -1,0 +1,159 @@
+"""The compute API's pecan root: one dispatcher over the route table.
+
+Every request under /v2.1 goes through ``dispatch``: strip an optional
+``/{project_id}``, settle the microversion, match the route table
+(``nova_api.routes``), validate, call the handler and turn whatever it
+raises into Nova's fault body.
+"""
+import re
+
+from oslo_log import log as logging
+from oslo_serialization import jsonutils
+import pecan
+import webob
+
+from nova_api import faults
+from nova_api import handler as api_handler
+from nova_api import microversion
+from nova_api import validation
+from nova_common import exception
+
+LOG = logging.getLogger(__name__)
+
+CONTEXT_KEY = 'nova.context'
+
+
+class Route:
+    def __init__(self, method, pattern, func, min_version=None, max_version=None):
+        self.method = method
+        self.pattern = pattern
+        self.regex = re.compile('^' + re.sub(r'\{(\w+)\}', r'(?P<\1>[^/]+)', pattern) + '$')
+        self.func = func
+        self.min_version = microversion.APIVersion(min_version or microversion.MIN_VERSION)
+        self.max_version = microversion.APIVersion(max_version) if max_version else None
+
+    def serves(self, version):
+        return self.min_version <= version and (
+            self.max_version is None or version <= self.max_version)
+
+
+class RouteTable:
+    def __init__(self, entries):
+        self.routes = [Route(*entry) for entry in entries]
+        self.collections = {route.pattern.split('/')[1] for route in self.routes}
+
+    def match(self, method, path, version):
+        """(handler, path vars), or raise 404 / 405 as Nova would."""
+        allowed = set()
+        for route in self.routes:
+            found = route.regex.match(path)
+            if not found or not route.serves(version):
+                continue
+            if route.method == method:
+                return route.func, found.groupdict()
+            allowed.add(route.method)
+        if allowed:
+            raise MethodNotAllowed(sorted(allowed))
+        raise exception.NotFound('The resource could not be found.')
+
+
+class MethodNotAllowed(exception.NovaException):
+    code = 405
+
+    def __init__(self, allowed):
+        self.allowed = allowed
+        super().__init__('The method specified is not allowed for this resource.')
+
+
+def _split_project(path, context, table):
+    """(project prefix, path) with an optional leading /{project_id} removed.
+
+    The first segment is a project id only when what follows it starts with
+    one of the API's collections (``/{project_id}/flavors/...``).
+    """
+    parts = path.split('/')
+    if len(parts) < 3 or parts[1] in table.collections or parts[2] not in table.collections:
+        return '', path
+    project_id = parts[1]
+    if project_id != context.project_id:
+        raise exception.Invalid(
+            "Malformed request URL: URL's project_id '%s' doesn't match "
+            "Context's project_id '%s'" % (project_id, context.project_id))
+    return '/' + project_id, '/' + '/'.join(parts[2:])
+
+
+def _json_response(status, body):
+    response = webob.Response(status=status)
+    if body is not None:
+        response.content_type = 'application/json'
+        response.charset = 'utf-8'
+        response.body = jsonutils.dump_as_bytes(body)
+    else:
+        response.content_type = None
+    return response
+
+
+def _fault_from(error):
+    if isinstance(error, MethodNotAllowed):
+        return faults.fault_response(405, error.message, {'Allow': ', '.join(error.allowed)})
+    if isinstance(error, exception.NovaException):
+        status = error.code
+        message = error.message
+        if status >= 500 and status not in (501, 503):
+            message = 'Unexpected API Error. Please report this at the project bug tracker.'
+        return faults.fault_response(status, message)
+    LOG.exception('Unexpected error while serving the request')
+    return faults.fault_response(
+        500, 'Unexpected API Error. Please report this at the project bug tracker.')
+
+
+def dispatch(request, table, path):
+    """Serve one compute API request; always answers, never raises."""
+    version = None
+    try:
+        version = microversion.from_headers(request.headers)
+        context = request.environ.get(CONTEXT_KEY)
+        if context is None:
+            raise exception.Unauthorized()
+        project_prefix, path = _split_project(path, context, table)
+        func, path_vars = table.match(request.method, path.rstrip('/') or '/', version)
+        req = api_handler.APIRequest(request, context, version,
+                                     request.application_url, project_prefix)
+        validation.validate_request(func, req)
+        result = func(req, **path_vars)
+        if isinstance(result, webob.Response):
+            response = result
+        else:
+            response = _json_response(getattr(func, 'response_status', 200), result)
+    except Exception as error:  # noqa: BLE001 - every error becomes a fault
+        if isinstance(error, exception.NovaException) and error.code < 500:
+            LOG.info('%s %s answered %s: %s', request.method, request.path,
+                     error.code, error.message)
+        response = _fault_from(error)
+    for key, value in microversion.response_headers(version or microversion.MIN):
+        response.headers[key] = value
+    return response
+
+
+class RootController:
+    """pecan root: hands every path to ``dispatch`` with the route table."""
+
+    def __init__(self, table):
+        self.table = table
+
+    @pecan.expose()
+    def _route(self, args, request):
+        return self.serve, []
+
+    @pecan.expose()
+    def serve(self, *args, **kwargs):
+        request = pecan.request
+        path = request.path_info
+        if path.startswith('/v2.1'):
+            path = path[len('/v2.1'):]
+        return dispatch(request, self.table, path or '/')
+
+
+def make_pecan_app(table):
+    return pecan.Pecan(RootController(table), force_canonical=False,
+                       guess_content_type_from_ext=False)

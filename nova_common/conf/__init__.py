@@ -1,0 +1,18 @@
+"""The one configuration object, with every option group registered.
+
+Each module in this package declares one option group and exposes
+``register_opts(conf)`` and ``list_opts()``; ``opts.list_opts`` feeds the
+sample config generator.
+"""
+from oslo_config import cfg
+
+from nova_common.conf import api
+from nova_common.conf import api_database
+from nova_common.conf import database
+from nova_common.conf import default
+from nova_common.conf import scheduler
+
+CONF = cfg.CONF
+
+for _module in (default, api, api_database, database, scheduler):
+    _module.register_opts(CONF)

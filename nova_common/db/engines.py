@@ -1,0 +1,115 @@
+"""Engine facades: one for the API database, one per cell database.
+
+Use ``api_reader``/``api_writer`` for API-DB work and ``cell_reader``/
+``cell_writer`` inside ``nova_common.context.target_cell`` for cell work::
+
+    with engines.api_writer(ctx) as session: ...
+    with context.target_cell(ctx, cell) as cctx:
+        with engines.cell_reader(cctx) as session: ...
+"""
+import threading
+
+from oslo_db.sqlalchemy import enginefacade
+from sqlalchemy import event
+
+from nova_common.conf import CONF
+
+_lock = threading.Lock()
+_api_context_manager = None
+_cell_context_managers = {}
+
+
+def _sqlite_pragmas(engine):
+    if engine.dialect.name != 'sqlite':
+        return
+
+    @event.listens_for(engine, 'connect')
+    def _on_connect(dbapi_conn, _record):
+        cursor = dbapi_conn.cursor()
+        # WAL lets readers run beside one writer; busy_timeout makes a
+        # writer wait for the lock instead of failing at once.
+        cursor.execute('PRAGMA journal_mode=WAL')
+        cursor.execute('PRAGMA busy_timeout=30000')
+        cursor.close()
+
+
+def _new_context_manager(connection, group_conf):
+    manager = enginefacade.transaction_context()
+    settings = {'connection': connection, 'sqlite_fk': False,
+                'max_retries': group_conf.max_retries,
+                'retry_interval': group_conf.retry_interval,
+                'connection_recycle_time': group_conf.connection_recycle_time,
+                'max_pool_size': group_conf.max_pool_size,
+                'max_overflow': group_conf.max_overflow,
+                'pool_timeout': group_conf.pool_timeout}
+    manager.configure(**settings)
+    manager.append_on_engine_create(_sqlite_pragmas)
+    return manager
+
+
+def get_api_context_manager():
+    global _api_context_manager
+    with _lock:
+        if _api_context_manager is None:
+            if not CONF.api_database.connection:
+                from nova_common import exception
+                raise exception.ConfigError(
+                    '[api_database] connection is not set')
+            _api_context_manager = _new_context_manager(
+                CONF.api_database.connection, CONF.api_database)
+        return _api_context_manager
+
+
+def get_cell_context_manager(connection):
+    with _lock:
+        manager = _cell_context_managers.get(connection)
+        if manager is None:
+            manager = _new_context_manager(connection, CONF.database)
+            _cell_context_managers[connection] = manager
+        return manager
+
+
+def get_local_cell_context_manager():
+    """The facade of this service's own [database] connection."""
+    if not CONF.database.connection:
+        from nova_common import exception
+        raise exception.ConfigError('[database] connection is not set')
+    return get_cell_context_manager(CONF.database.connection)
+
+
+def reset():
+    """Forget every facade (tests, and the all-in-one's bootstrap)."""
+    global _api_context_manager
+    with _lock:
+        for manager in list(_cell_context_managers.values()) + [_api_context_manager]:
+            if manager is not None:
+                try:
+                    manager.dispose_pool()
+                except Exception:  # noqa: BLE001 - never started
+                    pass
+        _api_context_manager = None
+        _cell_context_managers.clear()
+
+
+def api_reader(context):
+    return get_api_context_manager().reader.using(context)
+
+
+def api_writer(context):
+    return get_api_context_manager().writer.using(context)
+
+
+def _cell_manager(context):
+    manager = context.db_connection
+    if manager is None:
+        manager = get_local_cell_context_manager()
+    return manager
+
+
+def cell_reader(context):
+    """A read transaction on the targeted cell (or [database] connection)."""
+    return _cell_manager(context).reader.using(context)
+
+
+def cell_writer(context):
+    return _cell_manager(context).writer.using(context)

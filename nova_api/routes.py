@@ -1,13 +1,27 @@
-"""The route table of the compute API: (method, path, handler[, min, max]).
+"""The route table of the compute API.
 
-Paths are relative to /v2.1 (and to an optional /{project_id}); a route
-with a microversion range exists only inside it (404 outside, as in Nova).
+Each controller module lists its own ``ROUTES`` as (method, path, handler
+[, min_version[, max_version]]); this module only gathers them. Paths are
+relative to /v2.1 (and to an optional /{project_id}); a route with a
+microversion range exists only inside it (404 outside, as in Nova).
 """
+from nova_api.controllers import availability_zones
+from nova_api.controllers import flavor_access
+from nova_api.controllers import flavor_extra_specs
+from nova_api.controllers import flavors
+from nova_api.controllers import hypervisors
+from nova_api.controllers import keypairs
+from nova_api.controllers import services
 from nova_api import router
+
+CONTROLLERS = (
+    flavors, flavor_access, flavor_extra_specs, keypairs,
+    services, hypervisors, availability_zones,
+)
 
 
 def entries():
-    return []
+    return [route for module in CONTROLLERS for route in module.ROUTES]
 
 
 def route_table():

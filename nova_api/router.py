@@ -6,6 +6,7 @@ Every request under /v2.1 goes through ``dispatch``: strip an optional
 raises into Nova's fault body.
 """
 import re
+import time
 
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
@@ -148,10 +149,17 @@ class RootController:
     @pecan.expose()
     def serve(self, *args, **kwargs):
         request = pecan.request
+        started = time.monotonic()
         path = request.path_info
         if path.startswith('/v2.1'):
             path = path[len('/v2.1'):]
-        return dispatch(request, self.table, path or '/')
+        response = dispatch(request, self.table, path or '/')
+        LOG.info('%s "%s %s" status: %s len: %s microversion: %s time: %.4f',
+                 request.remote_addr, request.method, request.path_qs,
+                 response.status_int, response.content_length,
+                 response.headers.get(microversion.LEGACY_HEADER),
+                 time.monotonic() - started)
+        return response
 
 
 def make_pecan_app(table):

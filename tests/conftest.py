@@ -2,11 +2,15 @@
 every test."""
 import pytest
 
-from nova_common import config
-from nova_common.conf import CONF
-from nova_common.db import engines
-from nova_common import policy
-from nova_common import rpc
+from nova_common.cmd import common
+
+common.use_threading_backend()
+
+from nova_common import config  # noqa: E402 - after the backend choice
+from nova_common.conf import CONF  # noqa: E402
+from nova_common.db import engines  # noqa: E402
+from nova_common import policy  # noqa: E402
+from nova_common import rpc  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -8,11 +8,13 @@ from oslo_config import cfg
 
 from nova_common.conf import api
 from nova_common.conf import api_database
+from nova_common.conf import compute
 from nova_common.conf import database
 from nova_common.conf import default
+from nova_common.conf import fake_driver
 from nova_common.conf import scheduler
 
 CONF = cfg.CONF
 
-for _module in (default, api, api_database, database, scheduler):
+for _module in (default, api, api_database, compute, database, fake_driver, scheduler):
     _module.register_opts(CONF)

@@ -1,0 +1,168 @@
+"""nova-allinone: the whole cloud in one process, for a laptop or a demo.
+
+API, conductor, scheduler and one compute share the in-process transport;
+the API database, cell0 and cell1 are SQLite files in one data directory.
+It bootstraps itself (schemas, cells, default flavors), writes a
+``clouds.yaml`` entry and serves until SIGTERM or Ctrl-C.
+"""
+import argparse
+import os
+import signal
+import threading
+
+import yaml
+
+from nova_common.cmd import common
+
+CLOUD_NAME = 'nova-allinone'
+IN_PROCESS_TRANSPORT = 'fake:/'
+
+# name, flavorid, memory MiB, vCPUs, root disk GiB: the classic defaults.
+DEFAULT_FLAVORS = [
+    ('m1.tiny', '1', 512, 1, 1),
+    ('m1.small', '2', 2048, 1, 20),
+    ('m1.medium', '3', 4096, 2, 40),
+    ('m1.large', '4', 8192, 4, 80),
+    ('m1.xlarge', '5', 16384, 8, 160),
+]
+
+
+def parse_arguments(argv=None):
+    parser = argparse.ArgumentParser(prog='nova-allinone', description=__doc__.splitlines()[0])
+    parser.add_argument('--data-dir', default=os.path.expanduser('~/.local/share/nova-allinone'),
+                        help='where the databases, logs and clouds.yaml live')
+    parser.add_argument('--port', type=int, default=8774, help='API port (default 8774)')
+    parser.add_argument('--host', default='127.0.0.1', help='API listen address')
+    parser.add_argument('--driver', choices=['fake'], default='fake',
+                        help='virt driver of the compute service')
+    parser.add_argument('--config-file', action='append', default=[],
+                        help='extra nova.conf files, read before the all-in-one settings')
+    return parser.parse_args(argv)
+
+
+def _sqlite(data_dir, name):
+    return 'sqlite:///%s' % os.path.join(data_dir, name + '.db')
+
+
+def configure(args):
+    """Parse extra config files, then pin what the all-in-one needs."""
+    from nova_common import config
+    from nova_common.conf import CONF
+    argv = []
+    for path in args.config_file:
+        argv += ['--config-file', path]
+    config.parse_args(argv)
+    os.makedirs(args.data_dir, exist_ok=True)
+    overrides = [
+        ('transport_url', IN_PROCESS_TRANSPORT, None),
+        ('state_path', args.data_dir, None),
+        ('compute_driver', args.driver, None),
+        ('osapi_compute_listen', args.host, None),
+        ('osapi_compute_listen_port', args.port, None),
+        ('connection', _sqlite(args.data_dir, 'nova_api'), 'api_database'),
+        ('connection', _sqlite(args.data_dir, 'nova_cell1'), 'database'),
+        ('auth_strategy', 'noauth2', 'api'),
+        ('noauth2_default_admin', True, 'api'),
+    ]
+    for name, value, group in overrides:
+        CONF.set_override(name, value, group=group)
+    if not CONF.log_file and not CONF.log_dir:
+        CONF.set_override('log_file', os.path.join(args.data_dir, 'nova-allinone.log'))
+    config.setup_logging('nova-allinone')
+
+
+def bootstrap(data_dir):
+    """Schemas, cell0 and cell1 mappings and the default flavors; each step
+    is skipped when already done, so restarting keeps the data."""
+    from nova_common.conf import CONF
+    from nova_common import context as nova_context
+    from nova_common.db.api import cells
+    from nova_common.db.api import flavors
+    from nova_common.db import migration
+    from nova_common import exception
+
+    cell0_url = _sqlite(data_dir, 'nova_cell0')
+    migration.upgrade(migration.API, CONF.api_database.connection)
+    migration.upgrade(migration.MAIN, cell0_url)
+    migration.upgrade(migration.MAIN, CONF.database.connection)
+    context = nova_context.get_admin_context()
+    if cells.get_cell_by_name(context, 'cell0') is None:
+        cells.create_cell(context, 'cell0', cell0_url, 'none:///', uuid=cells.CELL0_UUID)
+    if cells.get_cell_by_name(context, 'cell1') is None:
+        cells.create_cell(context, 'cell1', CONF.database.connection, IN_PROCESS_TRANSPORT)
+    for name, flavorid, memory_mb, vcpus, root_gb in DEFAULT_FLAVORS:
+        try:
+            flavors.create(context, name=name, flavorid=flavorid, memory_mb=memory_mb,
+                           vcpus=vcpus, root_gb=root_gb)
+        except exception.FlavorExists:
+            pass
+
+
+def map_own_host(host):
+    """Map this host to cell1 (what ``nova-manage cell_v2 discover_hosts``
+    does for a multi-host cloud)."""
+    from nova_common import context as nova_context
+    from nova_common.db.api import cells
+    context = nova_context.get_admin_context()
+    cells.map_host(context, host, cells.get_cell_by_name(context, 'cell1')['uuid'])
+
+
+def write_clouds_yaml(data_dir, endpoint):
+    """Write the cloud entry beside the data and into the user's
+    clouds.yaml (only the ``nova-allinone`` entry is replaced there)."""
+    entry = {'auth_type': 'none',
+             'compute_endpoint_override': endpoint + '/v2.1',
+             'image_endpoint_override': endpoint + '/image',
+             'region_name': 'RegionOne'}
+    written = []
+    user_file = os.path.expanduser('~/.config/openstack/clouds.yaml')
+    for path in (os.path.join(data_dir, 'clouds.yaml'), user_file):
+        document = {}
+        if os.path.exists(path):
+            with open(path) as handle:
+                document = yaml.safe_load(handle) or {}
+        document.setdefault('clouds', {})[CLOUD_NAME] = entry
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, 'w') as handle:
+            yaml.safe_dump(document, handle, default_flow_style=False)
+        written.append(path)
+    return written
+
+
+def main(argv=None):
+    args = parse_arguments(argv)
+    common.use_threading_backend()
+    configure(args)
+    from nova_api import app
+    from nova_common.cmd import api as api_cmd
+    from nova_common.cmd import compute as compute_cmd
+    from nova_common.cmd import conductor as conductor_cmd
+    from nova_common.cmd import scheduler as scheduler_cmd
+    from nova_common.conf import CONF
+    from nova_common import rpc
+
+    bootstrap(args.data_dir)
+    map_own_host(CONF.host)
+    services = [conductor_cmd.build_service(), scheduler_cmd.build_service(),
+                compute_cmd.build_service()]
+    for service in services:
+        service.start()
+    server = api_cmd.serve(app.build(), args.host, args.port)
+    endpoint = 'http://%s:%d' % (args.host, server.server_port)
+    clouds = write_clouds_yaml(args.data_dir, endpoint)
+    print('nova-allinone is running: compute API at %s/v2.1' % endpoint)
+    print('Data and logs: %s' % args.data_dir)
+    print('clouds.yaml entry "%s" written to: %s' % (CLOUD_NAME, ', '.join(clouds)))
+    print('Try:  openstack --os-cloud %s compute service list' % CLOUD_NAME)
+    print('      openstack --os-cloud %s flavor list' % CLOUD_NAME)
+    print('Stop with Ctrl-C.', flush=True)
+
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    while not stop.wait(1):
+        pass
+    server.shutdown()
+    for service in services:
+        service.stop()
+    rpc.cleanup()

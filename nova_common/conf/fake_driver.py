@@ -1,0 +1,22 @@
+"""[fake_driver] options: the in-memory virt driver used by tests and
+scale benchmarks."""
+from oslo_config import cfg
+
+GROUP = 'fake_driver'
+
+opts = [
+    cfg.IntOpt('nodes', default=1, min=1,
+               help='How many compute nodes one fake compute service reports. '
+                    'Node names are "<host>" for one node, else "<host>-node<N>".'),
+    cfg.IntOpt('vcpus', default=8, min=1, help='vCPUs of each fake node.'),
+    cfg.IntOpt('memory_mb', default=16384, min=1, help='Memory (MiB) of each fake node.'),
+    cfg.IntOpt('local_gb', default=200, min=1, help='Disk (GiB) of each fake node.'),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(opts, group=GROUP)
+
+
+def list_opts():
+    return {GROUP: opts}

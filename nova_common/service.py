@@ -1,0 +1,173 @@
+"""Daemon lifecycle: RPC server, service record heartbeat, periodic tasks,
+graceful stop on SIGTERM and config reload on SIGHUP.
+
+A ``Service`` wires one manager to one RPC topic. Its heartbeat goes through
+a *reporter*: ``DatabaseReporter`` for services that have database
+credentials (conductor, scheduler), ``ConductorReporter`` for computes,
+which persist everything through their cell conductor.
+"""
+import signal
+import threading
+
+from oslo_log import log as logging
+import oslo_messaging as messaging
+
+from nova_common.conf import CONF
+from nova_common import context as nova_context
+from nova_common import rpc
+
+LOG = logging.getLogger(__name__)
+
+SERVICE_VERSION = 1
+
+
+class DatabaseReporter:
+    """Keeps the service record in this service's own [database]."""
+
+    def report(self, context, host, binary, topic):
+        from nova_common.db.api import services
+        record = services.get_or_create(context, host, binary, topic, SERVICE_VERSION)
+        return services.heartbeat(context, record['id'])
+
+
+class ConductorReporter:
+    """Keeps a compute's service record through its cell conductor."""
+
+    def __init__(self, conductor_api):
+        self.conductor_api = conductor_api
+
+    def report(self, context, host, binary, topic):
+        return self.conductor_api.service_report(context, host, binary, topic,
+                                                 SERVICE_VERSION)
+
+
+class PeriodicTask:
+    """Runs ``func(context)`` every ``interval_fn()`` seconds until stopped.
+
+    The interval is read each round so that a SIGHUP reload takes effect.
+    An exception is logged and the task runs again next round.
+    """
+
+    def __init__(self, name, func, interval_fn, run_immediately=True):
+        self.name = name
+        self.func = func
+        self.interval_fn = interval_fn
+        self.run_immediately = run_immediately
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+
+    def join(self, timeout=None):
+        self._thread.join(timeout)
+
+    def _loop(self):
+        if not self.run_immediately and self._stop.wait(self.interval_fn()):
+            return
+        while not self._stop.is_set():
+            try:
+                self.func(nova_context.get_admin_context())
+            except Exception:  # noqa: BLE001 - a periodic task must survive
+                LOG.exception('Periodic task %s failed; it runs again in %ss',
+                              self.name, self.interval_fn())
+            if self._stop.wait(self.interval_fn()):
+                return
+
+
+class Service:
+    """One daemon: a manager served on ``topic`` (RPC server ``host``)."""
+
+    def __init__(self, binary, topic, manager, reporter, host=None, transport=None):
+        self.binary = binary
+        self.topic = topic
+        self.manager = manager
+        self.reporter = reporter
+        self.host = host or CONF.host
+        self.transport = transport or rpc.get_transport()
+        self.record = None
+        self._rpc_server = None
+        self._tasks = []
+        self._stopped = threading.Event()
+
+    def start(self):
+        LOG.info('Starting %s on host %s (topic %s)', self.binary, self.host, self.topic)
+        self.manager.init_host()
+        target = messaging.Target(topic=self.topic, server=self.host)
+        self._rpc_server = rpc.get_server(target, [self.manager], self.transport)
+        self._rpc_server.start()
+        self._tasks.append(PeriodicTask('heartbeat', self._heartbeat,
+                                        lambda: CONF.report_interval))
+        for name, func, interval_fn in self.manager.periodic_tasks():
+            self._tasks.append(PeriodicTask(name, func, interval_fn))
+        for task in self._tasks:
+            task.start()
+
+    def _heartbeat(self, context):
+        try:
+            record = self.reporter.report(context, self.host, self.binary, self.topic)
+        except messaging.MessagingTimeout:
+            LOG.warning('Heartbeat of %s timed out; the conductor did not answer. '
+                        'Retrying in %ss.', self.binary, CONF.report_interval)
+            return
+        except Exception as error:  # noqa: BLE001 - outages are retried, never fatal
+            LOG.warning('Heartbeat of %s failed (%s); retrying in %ss.',
+                        self.binary, error, CONF.report_interval)
+            return
+        if self.record is None:
+            LOG.info('%s on %s registered as service %s', self.binary, self.host,
+                     record['uuid'])
+            self.manager.service_registered(record)
+        self.record = record
+
+    def stop(self):
+        """Stop taking work, let in-flight requests finish (bounded by
+        [DEFAULT] graceful_shutdown_timeout), then stop the periodic tasks."""
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        LOG.info('Stopping %s on %s', self.binary, self.host)
+        for task in self._tasks:
+            task.stop()
+        if self._rpc_server is not None:
+            self._rpc_server.stop()
+            waiter = threading.Thread(target=self._rpc_server.wait, daemon=True)
+            waiter.start()
+            waiter.join(CONF.graceful_shutdown_timeout)
+            if waiter.is_alive():
+                LOG.warning('In-flight requests did not finish within %ss; exiting anyway',
+                            CONF.graceful_shutdown_timeout)
+        self.manager.cleanup_host()
+        for task in self._tasks:
+            task.join(1)
+
+    def wait(self):
+        self._stopped.wait()
+
+
+def run(services):
+    """Start ``services`` and serve until SIGTERM or SIGINT; SIGHUP reloads
+    the mutable options of the config files."""
+    stop = threading.Event()
+
+    def _on_stop(signum, _frame):
+        LOG.info('Caught signal %s, stopping', signum)
+        stop.set()
+
+    def _on_hup(_signum, _frame):
+        LOG.info('Caught SIGHUP, reloading mutable options')
+        CONF.mutate_config_files()
+
+    signal.signal(signal.SIGTERM, _on_stop)
+    signal.signal(signal.SIGINT, _on_stop)
+    signal.signal(signal.SIGHUP, _on_hup)
+    for service in services:
+        service.start()
+    while not stop.wait(1):
+        pass
+    for service in services:
+        service.stop()
+    rpc.cleanup()

@@ -1,0 +1,45 @@
+"""The virt driver interface every hypervisor driver implements, and how
+the compute service loads one."""
+import stevedore
+
+from nova_common import exception
+
+NAMESPACE = 'nova.virt.drivers'
+
+
+class ComputeDriver:
+    """What the compute manager needs from a hypervisor.
+
+    Resource figures are plain dicts so that they go over RPC as they are.
+    """
+
+    def init_host(self, host):
+        """Connect to the hypervisor; raise if it cannot be used."""
+
+    def cleanup_host(self, host):
+        """Release connections on service stop."""
+
+    def get_available_nodes(self):
+        """Names of the compute nodes this driver manages on this host."""
+        raise NotImplementedError()
+
+    def get_available_resource(self, nodename):
+        """Capacity and usage of ``nodename``: vcpus, memory_mb, local_gb,
+        vcpus_used, memory_mb_used, local_gb_used, hypervisor_type,
+        hypervisor_version, hypervisor_hostname, cpu_info, host_ip."""
+        raise NotImplementedError()
+
+    def get_host_uptime(self):
+        """The host's uptime line (as ``uptime`` prints it)."""
+        raise NotImplementedError()
+
+
+def load(name, host):
+    """The driver registered under ``name`` in the nova.virt.drivers group."""
+    try:
+        manager = stevedore.DriverManager(NAMESPACE, name, invoke_on_load=True)
+    except (RuntimeError, stevedore.exception.NoMatches) as error:
+        raise exception.ConfigError(reason='cannot load compute_driver %r: %s' % (name, error))
+    driver = manager.driver
+    driver.init_host(host)
+    return driver

@@ -1,0 +1,1 @@
+"""The libvirt virt driver: guests run under libvirt with QEMU (TCG) or KVM."""

@@ -1,0 +1,203 @@
+#!/bin/bash
+# Build a tiny test guest for libvirt/QEMU tests, from Debian packages only.
+#
+#   tools/build-test-image.sh OUTDIR
+#
+# Writes OUTDIR/vmlinuz (Debian's kernel, the cloud flavour by default) and
+# OUTDIR/initrd.img (a busybox-static initramfs). Nothing is installed on the
+# host: the .debs are fetched with `apt-get download` and unpacked.
+# When both outputs exist the script does nothing (delete them to rebuild).
+#
+# Boot with direct kernel boot and `console=ttyS0`. The guest's /init:
+#   - mounts proc, sys, devtmpfs and loads the virtio and ACPI button modules
+#     (the cloud kernel builds them as modules, not in);
+#   - prints NOVA-TEST-GUEST-BOOTED on the console;
+#   - if /dev/vda exists, prints its first 64 bytes between the lines
+#     NOVA-TEST-GUEST-DISK-HEAD-BEGIN and NOVA-TEST-GUEST-DISK-HEAD-END, as hex
+#     (`od -A n -t x1`), then a line "NOVA-TEST-GUEST-DISK-TEXT: <bytes>" with
+#     non-printable bytes shown as '.'; without a disk it prints
+#     NOVA-TEST-GUEST-NO-DISK;
+#   - runs busybox acpid, so an ACPI power button press (`virsh shutdown`,
+#     QEMU's system_powerdown) prints NOVA-TEST-GUEST-POWEROFF and powers off;
+#     NOVA-TEST-GUEST-ACPI-READY tells that acpid listens (a press before
+#     that line is lost);
+#   - otherwise sleeps forever.
+#
+# Environment: KERNEL_PACKAGE (default linux-image-cloud-amd64; a metapackage
+# or a versioned linux-image-* package).
+set -euo pipefail
+
+die() { echo "build-test-image: $*" >&2; exit 1; }
+
+[ $# -eq 1 ] || die "usage: $0 OUTDIR"
+outdir=$1
+kernel_package=${KERNEL_PACKAGE:-linux-image-cloud-amd64}
+
+if [ -s "$outdir/vmlinuz" ] && [ -s "$outdir/initrd.img" ]; then
+    echo "build-test-image: $outdir/vmlinuz and $outdir/initrd.img exist, nothing to do"
+    exit 0
+fi
+
+command -v apt-get >/dev/null || die "apt-get not found (a Debian host is needed)"
+mkdir -p "$outdir"
+outdir=$(cd "$outdir" && pwd)
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# _apt must be able to write here, or apt-get download warns and runs unsandboxed.
+chmod 755 "$work"
+if [ "$(id -u)" = 0 ] && id _apt >/dev/null 2>&1; then
+    chown _apt "$work"
+fi
+cd "$work"
+
+# Resolve a metapackage (linux-image-cloud-amd64) to the real image package.
+resolve_kernel_package() {
+    local pkg=$1 dep
+    dep=$(apt-cache depends "$pkg" 2>/dev/null |
+          awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ {print $2; exit}')
+    echo "${dep:-$pkg}"
+}
+
+download() {
+    kpkg=$(resolve_kernel_package "$kernel_package")
+    apt-get download -q "$kpkg" busybox-static >/dev/null
+}
+
+# Package lists may be missing or stale (a kernel gone from the mirror):
+# refresh them once before giving up.
+if ! download; then
+    apt-get update -qq || die "apt-get update failed"
+    download || die "apt-get download $kpkg busybox-static failed"
+fi
+
+dpkg-deb -x ./linux-image-*.deb kernel
+dpkg-deb -x ./busybox-static_*.deb busybox
+vmlinuz=$(find kernel/boot -name 'vmlinuz-*' | head -n 1)
+kernel_config=$(find kernel/boot -name 'config-*' | head -n 1)
+moddir=$(find kernel/lib/modules -mindepth 1 -maxdepth 1 -type d | head -n 1)
+if [ -z "$vmlinuz" ] || [ -z "$kernel_config" ] || [ -z "$moddir" ]; then
+    die "$kpkg lacks a vmlinuz, a config or modules"
+fi
+busybox=busybox/bin/busybox
+[ -x "$busybox" ] || die "no busybox binary in busybox-static"
+
+# --- modules -----------------------------------------------------------------
+# Wanted drivers, in load order. A driver built into the kernel (=y) needs no
+# module; a module's own dependencies (its modinfo "depends=") load first.
+wanted="VIRTIO_BLK:virtio_blk VIRTIO_PCI:virtio_pci INPUT_EVDEV:evdev ACPI_BUTTON:button"
+
+module_path() {
+    # Module file names may use '-' where module names use '_'.
+    local name=$1 alt=${1//_/-}
+    find "$moddir/kernel" \( -name "$name.ko" -o -name "$alt.ko" \) | head -n 1
+}
+
+module_depends() {
+    tr '\0' '\n' <"$1" | sed -n 's/^depends=//p' | tr ',' ' '
+}
+
+declare -A queued=()
+load_order=()
+queue_module() {
+    local name=$1 path dep
+    [ -n "${queued[$name]:-}" ] && return 0
+    queued[$name]=1
+    path=$(module_path "$name")
+    [ -n "$path" ] || die "module $name not found in $kpkg"
+    for dep in $(module_depends "$path"); do
+        queue_module "$dep"
+    done
+    load_order+=("$path")
+}
+
+root=initramfs
+mkdir -p "$root"/{bin,dev,proc,sys,etc/acpi/PWRF,lib/modules,var/log,var/run,tmp}
+for item in $wanted; do
+    option=${item%%:*} module=${item#*:}
+    case $(grep -E "^CONFIG_$option=" "$kernel_config" || true) in
+        *=y) ;;
+        *=m) queue_module "$module" ;;
+        *) die "kernel $kpkg lacks CONFIG_$option" ;;
+    esac
+done
+: >"$root/etc/modules.order"
+for path in "${load_order[@]}"; do
+    cp "$path" "$root/lib/modules/"
+    basename "$path" >>"$root/etc/modules.order"
+done
+
+# --- busybox and scripts -----------------------------------------------------
+cp "$busybox" "$root/bin/busybox"
+for applet in $("$busybox" --list); do
+    [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
+done
+ln -s bin "$root/sbin"
+
+cat >"$root/init" <<'EOF'
+#!/bin/sh
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+while read -r module; do
+    insmod "/lib/modules/$module" || echo "init: insmod $module failed"
+done </etc/modules.order
+
+echo NOVA-TEST-GUEST-BOOTED
+
+# The block device node appears while virtio_blk probes; give it a moment.
+if grep -qs 0x0002 /sys/bus/virtio/devices/*/device; then
+    tries=50
+    while [ ! -b /dev/vda ] && [ $tries -gt 0 ]; do
+        sleep 0.1
+        tries=$((tries - 1))
+    done
+fi
+if [ -b /dev/vda ]; then
+    echo NOVA-TEST-GUEST-DISK-HEAD-BEGIN
+    head -c 64 /dev/vda | od -A n -t x1 -v
+    echo NOVA-TEST-GUEST-DISK-HEAD-END
+    echo "NOVA-TEST-GUEST-DISK-TEXT: $(head -c 64 /dev/vda | tr -c ' -~' '.')"
+else
+    echo NOVA-TEST-GUEST-NO-DISK
+fi
+
+acpid -f -l /dev/null &
+acpid_pid=$!
+tries=50
+until ls -l /proc/$acpid_pid/fd 2>/dev/null | grep -q /dev/input/event; do
+    [ $tries -gt 0 ] || break
+    sleep 0.1
+    tries=$((tries - 1))
+done
+if [ $tries -gt 0 ]; then
+    echo NOVA-TEST-GUEST-ACPI-READY
+else
+    echo NOVA-TEST-GUEST-ACPI-MISSING
+fi
+while true; do
+    sleep 3600
+done
+EOF
+# busybox acpid runs /etc/acpi/PWRF/00000080 on a power button press.
+# PID 1 is this script, not busybox init, so plain `poweroff` (a signal to
+# PID 1) would do nothing: power off directly.
+cat >"$root/etc/acpi/PWRF/00000080" <<'EOF'
+#!/bin/sh
+echo NOVA-TEST-GUEST-POWEROFF >/dev/console
+sync
+poweroff -f
+EOF
+chmod 755 "$root/init" "$root/etc/acpi/PWRF/00000080"
+
+# busybox cpio reports its block count on stderr.
+(cd "$root" && find . | sort | "$work/$busybox" cpio -o -H newc -R 0:0 2>/dev/null) |
+    gzip -9 >initrd.img.new || die "building the initramfs failed"
+
+cp "$vmlinuz" "$outdir/vmlinuz.new"
+mv "$outdir/vmlinuz.new" "$outdir/vmlinuz"
+cp initrd.img.new "$outdir/initrd.img.new"
+mv "$outdir/initrd.img.new" "$outdir/initrd.img"
+echo "build-test-image: built $outdir/vmlinuz ($kpkg) and $outdir/initrd.img" \
+     "(modules: $(tr '\n' ' ' <"$root/etc/modules.order"))"

@@ -16,6 +16,12 @@ from nova_common import exception
 _format_checker = jsonschema.Draft4Validator.FORMAT_CHECKER
 
 
+def format_check(name, raises=exception.Invalid):
+    """Decorator: make ``func(instance) -> bool`` the check of the JSON
+    Schema format ``name``; the exception it raises is the 400 message."""
+    return _format_checker.checks(name, raises=raises)
+
+
 def _register(func, attribute, schema, min_version, max_version):
     entries = func.__dict__.setdefault(attribute, [])
     entries.append((schema, microversion.APIVersion(min_version or microversion.MIN_VERSION),
@@ -46,6 +52,9 @@ def _field_name(error):
 
 
 def _format(error):
+    if isinstance(error.cause, exception.NovaException):
+        # A format checker that raises a NovaException explains itself.
+        return error.cause.message
     field = _field_name(error)
     if field is None:
         return error.message

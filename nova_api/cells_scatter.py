@@ -1,0 +1,93 @@
+"""Ask every cell database the same question at once.
+
+``scatter_gather`` runs ``fn(cell_context, cell)`` in a thread per cell and
+waits at most ``timeout`` seconds; a cell that raised answers with its
+exception, one that did not answer in time with a ``CellTimeout``. A list
+request keeps answering when a cell is down: ``successes`` drops (and
+logs) the cells that failed. ``cell_of_host`` finds the one cell a
+compute host belongs to.
+"""
+from concurrent import futures
+
+from oslo_log import log as logging
+
+from nova_common import context as nova_context
+from nova_common.db.api import cells as cells_db
+from nova_common import exception
+
+LOG = logging.getLogger(__name__)
+
+# Seconds a cell has to answer (Nova's CELL_TIMEOUT).
+CELL_TIMEOUT = 60
+
+
+def _call_in_cell(context, cell, fn):
+    with nova_context.target_cell(context, cell) as cell_context:
+        return fn(cell_context, cell)
+
+
+def scatter_gather(context, cells, fn, timeout=CELL_TIMEOUT):
+    """{cell uuid: fn's result | the exception it raised | CellTimeout}."""
+    if not cells:
+        return {}
+    executor = futures.ThreadPoolExecutor(max_workers=len(cells),
+                                          thread_name_prefix='cell-scatter')
+    try:
+        pending = {cell['uuid']: executor.submit(_call_in_cell, context, cell, fn)
+                   for cell in cells}
+        futures.wait(pending.values(), timeout=timeout)
+    finally:
+        # Never wait for a cell that hangs: its thread ends on its own.
+        executor.shutdown(wait=False)
+    results = {}
+    for cell_uuid, future in pending.items():
+        if not future.done():
+            results[cell_uuid] = exception.CellTimeout(uuid=cell_uuid)
+        elif future.exception() is not None:
+            results[cell_uuid] = future.exception()
+        else:
+            results[cell_uuid] = future.result()
+    return results
+
+
+def is_failure(result):
+    return isinstance(result, BaseException)
+
+
+def log_skipped(cell, error):
+    LOG.warning('Cell %s (%s) did not answer and is left out of the results: %s',
+                cell['uuid'], cell.get('name'), error)
+
+
+def successes(results, cells):
+    """[(cell, result)] in the order of ``cells``, leaving out (and logging)
+    the cells that failed or timed out."""
+    answered = []
+    for cell in cells:
+        result = results.get(cell['uuid'])
+        if is_failure(result):
+            log_skipped(cell, result)
+            continue
+        answered.append((cell, result))
+    return answered
+
+
+def all_cells(context, with_cell0=True):
+    """Every cell mapping (cell0 holds the scheduler's and the super
+    conductor's service records, no compute nodes)."""
+    return cells_db.list_cells(context, include_cell0=with_cell0)
+
+
+def gather(context, fn, with_cell0=True, timeout=CELL_TIMEOUT):
+    """[(cell, fn's result)] of the cells that answered, in cell order."""
+    cells = all_cells(context, with_cell0)
+    return successes(scatter_gather(context, cells, fn, timeout), cells)
+
+
+def cell_of_host(context, host):
+    """The cell a compute host is mapped to; HostMappingNotFound when the
+    host is not mapped (nova-manage cell_v2 discover_hosts never saw it)."""
+    try:
+        return cells_db.get_host_cell(context, host)
+    except exception.HostNotFound:
+        raise exception.HostMappingNotFound(name=host)

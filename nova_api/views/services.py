@@ -1,0 +1,42 @@
+"""What os-services (and os-availability-zone) show of a service record."""
+from nova_common.conf import CONF
+from nova_common import servicegroup
+
+COMPUTE_TOPIC = 'compute'
+
+# API services keep no heartbeat; Nova leaves them out of every listing.
+API_BINARIES = ('nova-osapi_compute', 'nova-metadata')
+
+
+def zone(service):
+    """The availability zone a service is in.
+
+    Computes are in the default zone (host aggregates with an
+    availability_zone key do not exist yet); every other service is in the
+    internal zone.
+    """
+    if service['topic'] == COMPUTE_TOPIC:
+        return CONF.default_availability_zone
+    return CONF.internal_service_availability_zone
+
+
+def detail(req, service, with_forced_down):
+    """One entry of GET /os-services (and the 2.53 PUT answer)."""
+    view = {
+        'id': service['uuid'] if req.at_least('2.53') else service['id'],
+        'binary': service['binary'],
+        'host': service['host'],
+        'zone': zone(service),
+        'status': 'disabled' if service['disabled'] else 'enabled',
+        'state': 'up' if servicegroup.is_up(service) else 'down',
+        'updated_at': service['updated_at'],
+        'disabled_reason': service['disabled_reason'],
+    }
+    if with_forced_down:
+        view['forced_down'] = bool(service['forced_down'])
+    return view
+
+
+def unknown(host, binary):
+    """A compute of a cell that did not answer (microversion 2.69)."""
+    return {'binary': binary, 'host': host, 'status': 'UNKNOWN'}

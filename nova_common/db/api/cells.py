@@ -98,3 +98,29 @@ def get_host_cell(context, host):
         if row is None:
             raise exception.HostNotFound(host=host)
         return _cell_dict(row)
+
+
+def delete_cell_and_hosts(context, uuid):
+    """Delete a cell and its host mappings in one transaction; refused
+    (CellNotEmpty) while instances are mapped to it. Returns the hosts that
+    were unmapped."""
+    with engines.api_writer(context) as session:
+        row = session.query(models.CellMapping).filter_by(uuid=uuid).first()
+        if row is None:
+            raise exception.CellMappingNotFound(uuid=uuid)
+        if session.query(models.InstanceMapping).filter_by(cell_id=row.id).count():
+            raise exception.CellNotEmpty(uuid=uuid, what='instances')
+        host_rows = session.query(models.HostMapping).filter_by(cell_id=row.id).all()
+        hosts = sorted(host.host for host in host_rows)
+        for host in host_rows:
+            session.delete(host)
+        session.flush()
+        session.delete(row)
+        return hosts
+
+
+def delete_host_mapping(context, host):
+    """Unmap ``host`` (its compute service was deleted); returns False when
+    it was not mapped."""
+    with engines.api_writer(context) as session:
+        return bool(session.query(models.HostMapping).filter_by(host=host).delete())

@@ -1,0 +1,77 @@
+# make run   create .venv (if absent), install the project, start nova-allinone
+# make test  install what the tests need (Debian packages too, when root),
+#            start RabbitMQ/MariaDB if installed but stopped, run every tier
+#
+# Each install step is skipped when nothing it depends on changed.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+RUN_ARGS ?=
+PYTEST_ARGS ?= -n auto --dist loadfile --durations=15
+TEST_PATHS ?= tests/unit tests/functional tests/integration
+DEB_PACKAGES := gcc python3-dev python3-venv pkg-config libvirt-dev \
+	libvirt-daemon-system qemu-system-x86 qemu-utils dnsmasq-base \
+	rabbitmq-server mariadb-server
+
+.PHONY: run test deb-packages services genconfig genpolicy clean
+
+run: $(VENV)/.installed-run
+	$(BIN)/nova-allinone $(RUN_ARGS)
+
+test: deb-packages services $(VENV)/.installed-test
+	@set +e; $(BIN)/python -m pytest $(PYTEST_ARGS) $(TEST_PATHS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
+	exit $$status
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt setup.cfg | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt test-requirements.txt setup.cfg | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt -r test-requirements.txt -e .
+	touch $@ $(VENV)/.installed-run
+
+# Debian packages the tests use, installed only when running as root and
+# only those missing (so a machine that has them never runs apt-get).
+deb-packages:
+	@if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+		echo "Not root or no apt-get: not installing Debian packages"; exit 0; fi; \
+	missing=""; \
+	for package in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'install ok installed' \
+			|| missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# RabbitMQ and MariaDB for tests/integration: started (as root, without
+# systemd) when installed but not answering on their ports.
+services:
+	@port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$$1") 2>/dev/null; }; \
+	wait_port() { for _ in $$(seq 60); do port_open $$1 && return 0; sleep 1; done; \
+		echo "$$2 did not start"; return 1; }; \
+	if [ "$$(id -u)" != 0 ]; then exit 0; fi; \
+	if ! port_open 5672 && command -v rabbitmq-server >/dev/null; then \
+		echo "Starting RabbitMQ"; rabbitmq-server -detached; wait_port 5672 RabbitMQ; fi; \
+	if ! port_open 3306 && [ -x /usr/sbin/mariadbd ]; then \
+		echo "Starting MariaDB"; \
+		start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd; \
+		wait_port 3306 MariaDB; fi
+
+genconfig: $(VENV)/.installed-run
+	$(BIN)/oslo-config-generator --config-file etc/nova-config-generator.conf
+
+genpolicy: $(VENV)/.installed-run
+	$(BIN)/oslopolicy-sample-generator --config-file etc/nova-policy-generator.conf
+
+clean:
+	rm -rf $(VENV) .pytest_cache etc/nova.conf.sample etc/policy.yaml.sample

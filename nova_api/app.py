@@ -1,8 +1,9 @@
 """The compute API's WSGI pipeline.
 
-    request id -> proxy headers -> body size limit -> path:
+    request id -> proxy headers -> path:
         /, /v2.1           version documents (no auth)
-        /v2.1/...          auth -> pecan dispatcher over the route table
+        /v2.1/...          body size limit -> auth -> pecan dispatcher over the route table
+        /image/...         the image app, with [image] backend = local (image_app.py)
 """
 from oslo_log import log as logging
 from oslo_middleware import http_proxy_to_wsgi
@@ -11,6 +12,7 @@ import webob.dec
 
 from nova_api import auth
 from nova_api import faults
+from nova_api import image_app
 from nova_api import router
 from nova_api import routes
 from nova_api import versions
@@ -73,8 +75,16 @@ def build(extra_apps=None):
     """The whole API as one WSGI callable. ``extra_apps`` maps a path prefix
     to another WSGI app served beside the compute API (the all-in-one's
     image service)."""
-    compute = auth.wrap(router.make_pecan_app(routes.route_table()))
-    application = PathDispatch(compute, extra_apps)
-    application = BodySizeLimit(application)
+    compute = BodySizeLimit(auth.wrap(router.make_pecan_app(routes.route_table())))
+    application = PathDispatch(compute, dict(default_extra_apps(), **(extra_apps or {})))
     application = http_proxy_to_wsgi.HTTPProxyToWSGI(application, conf=CONF)
     return ComputeRequestId(application)
+
+
+def default_extra_apps():
+    """The image service under /image when images live in the local store.
+    (It limits its JSON bodies itself: image uploads are larger than
+    [api] max_request_body_size.)"""
+    if CONF.image.backend != 'local':
+        return {}
+    return {image_app.PREFIX: image_app.build()}

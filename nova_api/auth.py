@@ -9,6 +9,7 @@ caller; the user ``admin`` is an administrator, anyone else a member of
 the project.
 """
 from keystonemiddleware import auth_token
+from oslo_serialization import jsonutils
 import webob.dec
 
 from nova_api import faults
@@ -31,12 +32,19 @@ class KeystoneContext:
         if req.headers.get('X-Identity-Status') != 'Confirmed':
             return faults.fault_response(401, 'Authentication required')
         roles = [r.strip() for r in req.headers.get('X-Roles', '').split(',') if r.strip()]
+        catalog = []
+        if req.headers.get('X-Service-Catalog'):
+            try:
+                catalog = jsonutils.loads(req.headers['X-Service-Catalog'])
+            except ValueError:
+                return faults.fault_response(500, 'Invalid service catalog json.')
         context = nova_context.RequestContext(
             user_id=req.headers.get('X-User-Id'),
             project_id=req.headers.get('X-Project-Id') or req.headers.get('X-Tenant-Id'),
             user_name=req.headers.get('X-User-Name'),
             project_name=req.headers.get('X-Project-Name'),
             roles=roles, auth_token=req.headers.get('X-Auth-Token'),
+            service_catalog=catalog,
             remote_address=req.remote_addr, **_request_ids(req.environ))
         req.environ[router.CONTEXT_KEY] = context
         return req.get_response(self.application)

@@ -3,12 +3,22 @@
 A handler is a plain function ``handler(req, **path_vars)`` listed in
 ``nova_api.routes``. It returns a JSON-able body (answered with the status
 its ``@response`` decorator names, 200 by default), ``None`` for an empty
-body, or a ``webob.Response`` for full control. Errors are raised as
+body, a ``Reply`` for a status chosen at run time, or a ``webob.Response``
+for full control. Errors are raised as
 ``nova_common.exception.NovaException`` subclasses.
 """
 from oslo_serialization import jsonutils
 
 from nova_common import exception
+
+
+class Reply:
+    """A body with a status chosen at run time (e.g. by the action a
+    dispatcher routed to)."""
+
+    def __init__(self, status, body=None):
+        self.status = status
+        self.body = body
 
 
 def response(status):

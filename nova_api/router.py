@@ -46,14 +46,18 @@ class RouteTable:
     def match(self, method, path, version):
         """(handler, path vars), or raise 404 / 405 as Nova would."""
         allowed = set()
+        outside_version = False
         for route in self.routes:
             found = route.regex.match(path)
-            if not found or not route.serves(version):
+            if not found:
+                continue
+            if not route.serves(version):
+                outside_version = outside_version or route.method == method
                 continue
             if route.method == method:
                 return route.func, found.groupdict()
             allowed.add(route.method)
-        if allowed:
+        if allowed and not outside_version:
             raise MethodNotAllowed(sorted(allowed))
         raise exception.NotFound('The resource could not be found.')
 
@@ -124,6 +128,8 @@ def dispatch(request, table, path):
         result = func(req, **path_vars)
         if isinstance(result, webob.Response):
             response = result
+        elif isinstance(result, api_handler.Reply):
+            response = _json_response(result.status, result.body)
         else:
             response = _json_response(getattr(func, 'response_status', 200), result)
     except Exception as error:  # noqa: BLE001 - every error becomes a fault
@@ -146,7 +152,7 @@ class RootController:
     def _route(self, args, request):
         return self.serve, []
 
-    @pecan.expose()
+    @pecan.expose(content_type='application/json')
     def serve(self, *args, **kwargs):
         request = pecan.request
         started = time.monotonic()
@@ -162,6 +168,15 @@ class RootController:
         return response
 
 
+class _Pecan(pecan.Pecan):
+    """pecan without its rewriting of an empty 200 into 204: Nova answers
+    some calls 200 with no body (deleting a flavor extra spec)."""
+
+    def _handle_empty_response_body(self, state):
+        if state.response.status_int in (204, 304):
+            state.response.content_type = None
+
+
 def make_pecan_app(table):
-    return pecan.Pecan(RootController(table), force_canonical=False,
-                       guess_content_type_from_ext=False)
+    return _Pecan(RootController(table), force_canonical=False,
+                  guess_content_type_from_ext=False)

@@ -10,13 +10,26 @@ from nova_api.controllers import flavor_access
 from nova_api.controllers import flavor_extra_specs
 from nova_api.controllers import flavors
 from nova_api.controllers import hypervisors
+from nova_api.controllers import instance_actions
 from nova_api.controllers import keypairs
+from nova_api.controllers import limits
+from nova_api.controllers import quota_classes
+from nova_api.controllers import quota_sets
+from nova_api.controllers import server_actions
+from nova_api.controllers import server_create
+from nova_api.controllers import server_delete
+from nova_api.controllers import server_metadata
+from nova_api.controllers import server_tags
+from nova_api.controllers import servers
 from nova_api.controllers import services
 from nova_api import router
 
 CONTROLLERS = (
     flavors, flavor_access, flavor_extra_specs, keypairs,
     services, hypervisors, availability_zones,
+    quota_sets, quota_classes, limits,
+    servers, server_create, server_delete, server_actions, server_metadata, server_tags,
+    instance_actions,
 )
 
 

@@ -2,7 +2,6 @@
 console script and for the WSGI application."""
 from oslo_config import cfg
 from oslo_log import log as logging
-from oslo_middleware import cors  # noqa: F401 - registers no options itself
 from oslo_policy import opts as policy_opts
 
 from nova_common import conf as nova_conf  # noqa: F401 - registers our options

@@ -142,3 +142,136 @@ class VersionNotAcceptable(NovaException):
 class CellTimeout(NovaException):
     msg_fmt = 'Cell %(uuid)s did not answer in time.'
     code = 503
+
+
+class InvalidName(Invalid):
+    msg_fmt = "An invalid 'name' value was provided. The name must be: %(reason)s"
+
+
+class HostBinaryNotFound(ServiceNotFound):
+    msg_fmt = 'Could not find binary %(binary)s on host %(host)s.'
+
+
+class HostMappingNotFound(Invalid):
+    msg_fmt = "Host '%(name)s' is not mapped to any cell"
+
+
+class ServiceNotUnique(Invalid):
+    msg_fmt = 'More than one possible service found.'
+
+
+class ComputeServiceUnavailable(Invalid):
+    msg_fmt = 'Compute service of %(host)s is unavailable at this time.'
+
+
+class FeatureNotSupported(NovaException):
+    msg_fmt = 'The requested functionality is not supported.'
+    code = 501
+
+
+class InstanceIsLocked(Conflict):
+    msg_fmt = 'Instance %(instance_uuid)s is locked'
+
+
+class NoValidHost(NovaException):
+    """No host can take the request; ``reason`` says which filter removed
+    how many hosts, in words an operator can act on."""
+    msg_fmt = 'No valid host was found. %(reason)s'
+    code = 400
+
+
+class ResourceProviderConflict(Conflict):
+    msg_fmt = 'Resource provider %(name)s cannot be recorded: %(reason)s'
+
+
+class ImageNotFound(NotFound):
+    msg_fmt = 'Image %(image_id)s could not be found.'
+
+
+class ImageNotAuthorized(Forbidden):
+    msg_fmt = 'Not authorized for image %(image_id)s.'
+
+
+class ImageExists(Conflict):
+    msg_fmt = 'Image with identifier %(image_id)s already exists!'
+
+
+class ImageBadRequest(Invalid):
+    msg_fmt = 'Request of image %(image_id)s got BadRequest response: %(response)s'
+
+
+class ImageUnacceptable(Invalid):
+    msg_fmt = 'Image %(image_id)s is unacceptable: %(reason)s'
+
+
+class ImageChecksumMismatch(NovaException):
+    msg_fmt = ('Data of image %(image_id)s does not match its %(algorithm)s '
+               'checksum: expected %(expected)s, got %(actual)s.')
+
+
+class ImageServiceUnavailable(ServiceUnavailable):
+    msg_fmt = 'The image service could not be reached: %(reason)s'
+
+
+class ResourceProviderNotFound(NotFound):
+    msg_fmt = 'No resource provider with uuid %(uuid)s found.'
+
+
+class OverQuota(Forbidden):
+    """A request would take a project (or user) past a quota limit.
+
+    ``overs``, ``req``, ``used`` and ``allowed`` are comma-separated strings
+    (one entry per resource, in the same order); the numeric ``quotas``,
+    ``usages`` and ``headroom`` ({resource: int}) ride along in ``kwargs``
+    for callers that shrink a request to what still fits.
+    """
+    msg_fmt = ('Quota exceeded for %(overs)s: Requested %(req)s, but already used '
+               '%(used)s of %(allowed)s %(overs)s')
+
+
+class InstanceNotFound(NotFound):
+    msg_fmt = 'Instance %(instance_id)s could not be found.'
+
+
+class InstanceExists(Conflict):
+    msg_fmt = 'Instance %(uuid)s already exists.'
+
+
+class InstanceInvalidState(NovaException):
+    """The instance is not in a state that allows ``action``; ``attr`` is
+    the field (vm_state or task_state) that did not match."""
+    msg_fmt = "Cannot '%(action)s' instance %(instance_uuid)s while it is in %(attr)s %(state)s"
+    code = 409
+
+
+class InstanceMappingNotFound(NotFound):
+    msg_fmt = 'Instance %(uuid)s has no mapping to a cell.'
+
+
+class RequestSpecNotFound(NotFound):
+    msg_fmt = 'RequestSpec not found for instance %(instance_uuid)s'
+
+
+class CellNotResponding(ServiceUnavailable):
+    msg_fmt = ('Cell %(cell_uuid)s is not responding or returned an exception, hence '
+               'instance info is not available.')
+
+
+class InstanceActionNotFound(NotFound):
+    msg_fmt = 'Action %(request_id)s not found'
+
+
+class InstanceTagNotFound(NotFound):
+    msg_fmt = "Instance %(instance_id)s has no tag '%(tag)s'"
+
+
+class TagLimitExceeded(Invalid):
+    msg_fmt = 'The number of tags exceeded the per-server limit %(limit)d'
+
+
+class MetadataItemNotFound(NotFound):
+    msg_fmt = 'Metadata item was not found'
+
+
+class MetadataLimitExceeded(Forbidden):
+    msg_fmt = 'Maximum number of metadata items exceeds %(allowed)d'

@@ -9,7 +9,7 @@ written (``check_deltas`` with zero deltas; see ``[quota] recheck_quota``).
 """
 from oslo_log import log as logging
 
-from nova_api import cells_scatter
+from nova_common import cells_scatter
 from nova_common.conf import CONF
 from nova_common.db.api import quotas as quotas_db
 from nova_common import exception

@@ -10,11 +10,11 @@ import threading
 
 from oslo_config import cfg
 import oslo_messaging as messaging
-from oslo_messaging import opts as messaging_opts
 from oslo_messaging.rpc import dispatcher
 from oslo_serialization import jsonutils
 
 from nova_common import context as nova_context
+from nova_common import exception
 
 CONF = cfg.CONF
 
@@ -27,9 +27,9 @@ DEFAULT_CALL_TIMEOUT = 60
 
 def init(conf):
     """Register oslo.messaging's options; call before parsing the config."""
-    for group, opts in messaging_opts.list_opts():
-        if group in (None, 'DEFAULT'):
-            conf.register_opts(opts)
+    # Building a TransportURL registers [DEFAULT] transport_url and friends:
+    # oslo.messaging's public way to have them before the config is parsed.
+    messaging.TransportURL(conf)
     messaging.set_transport_defaults(control_exchange='nova')
 
 
@@ -39,7 +39,8 @@ def get_transport(url=None):
     with _lock:
         transport = _transports.get(key)
         if transport is None:
-            transport = messaging.get_rpc_transport(CONF, url=url or None)
+            transport = messaging.get_rpc_transport(
+                CONF, url=url or None, allowed_remote_exmods=[exception.__name__])
             _transports[key] = transport
         return transport
 

@@ -6,6 +6,7 @@ a *reporter*: ``DatabaseReporter`` for services that have database
 credentials (conductor, scheduler), ``ConductorReporter`` for computes,
 which persist everything through their cell conductor.
 """
+import faulthandler
 import signal
 import threading
 
@@ -26,8 +27,7 @@ class DatabaseReporter:
 
     def report(self, context, host, binary, topic):
         from nova_common.db.api import services
-        record = services.get_or_create(context, host, binary, topic, SERVICE_VERSION)
-        return services.heartbeat(context, record['id'])
+        return services.record_heartbeat(context, host, binary, topic, SERVICE_VERSION)
 
 
 class ConductorReporter:
@@ -168,6 +168,10 @@ def run(services):
         service.start()
     while not stop.wait(1):
         pass
+    # Should stopping hang, show where: every thread's stack on stderr.
+    faulthandler.dump_traceback_later(CONF.graceful_shutdown_timeout + 2, exit=True)
     for service in services:
         service.stop()
     rpc.cleanup()
+    faulthandler.cancel_dump_traceback_later()
+    LOG.info('Stopped')

@@ -1,10 +1,18 @@
 """The compute service: owns this host's hypervisor through a virt driver
-and reports its nodes to its cell conductor (it has no database access)."""
+and persists everything through its cell conductor (no database access).
+
+The work itself lives in one module per task: build.py, delete.py,
+startup.py; this class is the RPC endpoint that routes to them.
+"""
 from oslo_log import log as logging
 import oslo_messaging as messaging
 
 from nova_common.conf import CONF
+from nova_common import context as nova_context
 from nova_common import manager
+from nova_compute import build
+from nova_compute import delete
+from nova_compute import startup
 from nova_compute.virt import driver as virt_driver
 from nova_conductor import rpcapi as conductor_rpcapi
 
@@ -12,7 +20,7 @@ LOG = logging.getLogger(__name__)
 
 
 class ComputeManager(manager.Manager):
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.1')
 
     def __init__(self, host, transport=None):
         self.host = host
@@ -28,8 +36,12 @@ class ComputeManager(manager.Manager):
             self.driver.cleanup_host(self.host)
 
     def service_registered(self, record):
+        """First heartbeat answered: the conductor is reachable, so repair
+        what a previous run left behind, then report the nodes."""
         self.service_id = record['id']
-        self.update_available_resource(None)
+        context = nova_context.get_admin_context()
+        startup.repair(context, self.host, self.driver, self.conductor_api)
+        self.update_available_resource(context)
 
     def periodic_tasks(self):
         return [('update_available_resource', self.update_available_resource,
@@ -39,8 +51,6 @@ class ComputeManager(manager.Manager):
         """Report every node's capacity and usage to the cell conductor."""
         if self.service_id is None:
             return
-        from nova_common import context as nova_context
-        context = context or nova_context.get_admin_context()
         nodes = []
         for nodename in self.driver.get_available_nodes():
             resources = dict(self.driver.get_available_resource(nodename))
@@ -51,3 +61,13 @@ class ComputeManager(manager.Manager):
             nodes.append(resources)
         self.conductor_api.compute_node_update(context, self.host, nodes)
         LOG.debug('Reported %d compute node(s) of %s', len(nodes), self.host)
+
+    def build_and_run_instance(self, context, instance, request_spec, alternates):
+        build.build_and_run(context, self.host, self.driver, self.conductor_api,
+                            instance, request_spec, alternates)
+
+    def get_host_uptime(self, context):
+        return self.driver.get_host_uptime()
+
+    def terminate_instance(self, context, instance):
+        delete.terminate(context, self.driver, self.conductor_api, instance)

@@ -1,21 +1,58 @@
-"""The conductor: persistence on behalf of computes (cell conductor role)."""
+"""The conductor's RPC endpoint. It routes to small modules:
+persistence.py (work done for computes in this cell), tasks/build.py
+(the super-conductor's boot orchestration), tasks/reschedule.py."""
 from oslo_log import log as logging
 import oslo_messaging as messaging
 
-from nova_common.db.api import compute_nodes
-from nova_common.db.api import services
 from nova_common import manager
+from nova_conductor import ledger_access
+from nova_conductor import persistence
+from nova_conductor.tasks import build
+from nova_conductor.tasks import reschedule
+from nova_scheduler import rpcapi as scheduler_rpcapi
 
 LOG = logging.getLogger(__name__)
 
 
 class ConductorManager(manager.Manager):
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.1')
+
+    def __init__(self):
+        self._scheduler_api = None
+
+    @property
+    def scheduler_api(self):
+        if self._scheduler_api is None:
+            self._scheduler_api = scheduler_rpcapi.SchedulerAPI()
+        return self._scheduler_api
 
     def service_report(self, context, host, binary, topic, version):
-        record = services.get_or_create(context, host, binary, topic, version)
-        return services.heartbeat(context, record['id'])
+        return persistence.service_report(context, host, binary, topic, version)
 
     def compute_node_update(self, context, host, nodes):
-        return [compute_nodes.upsert(context, host, node['hypervisor_hostname'], node)
-                for node in nodes]
+        return persistence.compute_node_update(context, host, nodes)
+
+    def schedule_and_build_instances(self, context, instance_uuids, request_spec):
+        build.schedule_and_build_instances(context, self.scheduler_api, instance_uuids,
+                                           request_spec)
+
+    def instance_update(self, context, uuid, values, expected):
+        return persistence.instance_update(context, uuid, values, expected)
+
+    def instance_destroy(self, context, uuid):
+        return persistence.instance_destroy(context, uuid)
+
+    def instance_fault_create(self, context, uuid, code, message, details=None, host=None):
+        persistence.instance_fault_create(context, uuid, code, message, details, host)
+
+    def action_event(self, context, uuid, event, phase, host=None, result=None, details=None):
+        persistence.action_event(context, uuid, event, phase, host, result, details)
+
+    def instances_on_host(self, context, host):
+        return persistence.instances_on_host(context, host)
+
+    def release_allocations(self, context, consumer_id):
+        return ledger_access.release(context, consumer_id)
+
+    def reschedule(self, context, instance, request_spec, alternates, reason):
+        reschedule.reschedule(context, instance, request_spec, alternates, reason)

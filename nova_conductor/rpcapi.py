@@ -1,21 +1,32 @@
 """Client side of the conductor RPC API.
 
+Two audiences share the topic: the API calls the super-conductor on the
+API-level transport (schedule_and_build_instances), computes call their
+cell conductor on the cell's transport (everything else).
+
 Version history:
 
     1.0 - service_report, compute_node_update: persistence for computes,
           which have no database credentials of their own.
+    1.1 - schedule_and_build_instances (API -> super-conductor);
+          instance_update, instance_destroy, instance_fault_create,
+          action_event, instances_on_host, release_allocations, reschedule
+          (compute -> cell conductor).
 """
 from nova_common.conf import CONF
 from nova_common import rpc
 
 TOPIC = 'conductor'
-VERSION = '1.0'
+VERSION = '1.1'
 
 
 class ConductorAPI:
     def __init__(self, transport=None, timeout=None):
         self.client = rpc.get_client(TOPIC, VERSION, transport=transport,
                                      timeout=timeout or CONF.compute.conductor_wait_timeout)
+
+    def _call(self, context, method, **kwargs):
+        return self.client.prepare(version='1.1').call(context, method, **kwargs)
 
     def service_report(self, context, host, binary, topic, version):
         """Create the service record if needed and beat its heart; returns it."""
@@ -27,3 +38,33 @@ class ConductorAPI:
         """Create or update ``host``'s compute nodes; returns their records."""
         return self.client.prepare(version='1.0').call(
             context, 'compute_node_update', host=host, nodes=nodes)
+
+    def schedule_and_build_instances(self, context, instance_uuids, request_spec):
+        self.client.prepare(version='1.1').cast(
+            context, 'schedule_and_build_instances', instance_uuids=instance_uuids,
+            request_spec=request_spec)
+
+    def instance_update(self, context, uuid, values, expected=None):
+        return self._call(context, 'instance_update', uuid=uuid, values=values,
+                          expected=expected or {})
+
+    def instance_destroy(self, context, uuid):
+        return self._call(context, 'instance_destroy', uuid=uuid)
+
+    def instance_fault_create(self, context, uuid, code, message, details=None, host=None):
+        return self._call(context, 'instance_fault_create', uuid=uuid, code=code,
+                          message=message, details=details, host=host)
+
+    def action_event(self, context, uuid, event, phase, host=None, result=None, details=None):
+        return self._call(context, 'action_event', uuid=uuid, event=event, phase=phase,
+                          host=host, result=result, details=details)
+
+    def instances_on_host(self, context, host):
+        return self._call(context, 'instances_on_host', host=host)
+
+    def release_allocations(self, context, consumer_id):
+        return self._call(context, 'release_allocations', consumer_id=consumer_id)
+
+    def reschedule(self, context, instance, request_spec, alternates, reason):
+        return self._call(context, 'reschedule', instance=instance,
+                          request_spec=request_spec, alternates=alternates, reason=reason)

@@ -6,7 +6,7 @@ available. The summary list shows only available zones and hides the
 internal one; the detailed list (administrators) shows every zone, and the
 enabled services of each host of an available zone.
 """
-from nova_api import cells_scatter
+from nova_common import cells_scatter
 from nova_api.views import services as service_views
 from nova_common.conf import CONF
 from nova_common.db.api import services as services_db

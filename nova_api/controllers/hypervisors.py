@@ -13,7 +13,7 @@ import oslo_messaging as messaging
 from oslo_utils import strutils
 from oslo_utils import uuidutils
 
-from nova_api import cells_scatter
+from nova_common import cells_scatter
 from nova_api import pagination
 from nova_api.schemas import hypervisors as schemas
 from nova_api import validation

@@ -9,7 +9,7 @@ from oslo_log import log as logging
 from oslo_utils import strutils
 from oslo_utils import uuidutils
 
-from nova_api import cells_scatter
+from nova_common import cells_scatter
 from nova_api import handler
 from nova_api.schemas import services as schemas
 from nova_api import validation

@@ -61,6 +61,7 @@ def configure(args):
         ('osapi_compute_listen_port', args.port, None),
         ('connection', _sqlite(args.data_dir, 'nova_api'), 'api_database'),
         ('connection', _sqlite(args.data_dir, 'nova_cell1'), 'database'),
+        ('backend', 'local', 'image'),
         ('auth_strategy', 'noauth2', 'api'),
         ('noauth2_default_admin', True, 'api'),
     ]
@@ -92,8 +93,8 @@ def bootstrap(data_dir):
         cells.create_cell(context, 'cell1', CONF.database.connection, IN_PROCESS_TRANSPORT)
     for name, flavorid, memory_mb, vcpus, root_gb in DEFAULT_FLAVORS:
         try:
-            flavors.create(context, name=name, flavorid=flavorid, memory_mb=memory_mb,
-                           vcpus=vcpus, root_gb=root_gb)
+            flavors.create_flavor(context, name=name, flavorid=flavorid, memory_mb=memory_mb,
+                                  vcpus=vcpus, root_gb=root_gb)
         except exception.FlavorExists:
             pass
 
@@ -110,9 +111,13 @@ def map_own_host(host):
 def write_clouds_yaml(data_dir, endpoint):
     """Write the cloud entry beside the data and into the user's
     clouds.yaml (only the ``nova-allinone`` entry is replaced there)."""
+    # With auth_type none the CLI still discovers an identity version; the
+    # API root answers that discovery.
     entry = {'auth_type': 'none',
              'compute_endpoint_override': endpoint + '/v2.1',
              'image_endpoint_override': endpoint + '/image',
+             'identity_endpoint_override': endpoint + '/',
+             'identity_api_version': '3',
              'region_name': 'RegionOne'}
     written = []
     user_file = os.path.expanduser('~/.config/openstack/clouds.yaml')

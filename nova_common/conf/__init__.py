@@ -12,9 +12,15 @@ from nova_common.conf import compute
 from nova_common.conf import database
 from nova_common.conf import default
 from nova_common.conf import fake_driver
+from nova_common.conf import filter_scheduler
+from nova_common.conf import glance
+from nova_common.conf import host_capacity
+from nova_common.conf import image
+from nova_common.conf import quota
 from nova_common.conf import scheduler
 
 CONF = cfg.CONF
 
-for _module in (default, api, api_database, compute, database, fake_driver, scheduler):
+for _module in (default, api, api_database, compute, database, fake_driver, scheduler,
+                filter_scheduler, host_capacity, quota, glance, image):
     _module.register_opts(CONF)

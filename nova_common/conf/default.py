@@ -32,7 +32,7 @@ opts = [
                        help='Address on which the compute API listens.'),
     cfg.PortOpt('osapi_compute_listen_port', default=8774,
                 help='Port on which the compute API listens.'),
-    cfg.IntOpt('graceful_shutdown_timeout', default=10, min=0,
+    cfg.IntOpt('graceful_shutdown_timeout', default=5, min=0,
                help='Seconds a service waits for in-flight requests to finish '
                     'after SIGTERM before it exits anyway.'),
 ]

@@ -11,6 +11,10 @@ opts = [
     cfg.IntOpt('vcpus', default=8, min=1, help='vCPUs of each fake node.'),
     cfg.IntOpt('memory_mb', default=16384, min=1, help='Memory (MiB) of each fake node.'),
     cfg.IntOpt('local_gb', default=200, min=1, help='Disk (GiB) of each fake node.'),
+    cfg.FloatOpt('spawn_seconds', default=0.0, min=0.0,
+                 help='How long a fake spawn takes, to mimic a hypervisor.'),
+    cfg.ListOpt('fail_spawn_on_nodes', default=[],
+                help='Nodes on which every spawn fails (to exercise rescheduling).'),
 ]
 
 

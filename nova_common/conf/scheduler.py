@@ -10,6 +10,18 @@ opts = [
     cfg.IntOpt('discover_hosts_in_cells_interval', default=-1, min=-1,
                help='Seconds between runs of host discovery in the scheduler; -1 '
                     'turns it off (run "nova-manage cell_v2 discover_hosts").'),
+    cfg.IntOpt('periodic_task_interval', default=60, min=1,
+               help='Seconds between two runs of the scheduler\'s periodic work: '
+                    'refreshing host states (and the ledger inventories) from every '
+                    'cell, and healing the ledger.'),
+    cfg.IntOpt('host_state_full_refresh_interval', default=300, min=1,
+               help='Seconds between two full reloads of the cached host states. In '
+                    'between, each refresh reads only the compute nodes and services '
+                    'that changed since the previous one.'),
+    cfg.IntOpt('allocation_heal_grace_period', default=300, min=0,
+               help='Seconds a claim whose consumer is found neither as an instance '
+                    'in any cell nor as a build request is left alone before the '
+                    'ledger healing frees it (a build may be between the two).'),
 ]
 
 

@@ -19,18 +19,30 @@ _api_context_manager = None
 _cell_context_managers = {}
 
 
-def _sqlite_pragmas(engine):
+def _sqlite_locking(engine):
+    """Make SQLite safe for many threads writing at once.
+
+    A deferred transaction that reads and then writes fails at once with
+    "database is locked" when another writer committed in between; waiting
+    cannot help it. So every transaction starts with BEGIN IMMEDIATE, which
+    takes the write lock up front and, with busy_timeout, waits for it.
+    """
     if engine.dialect.name != 'sqlite':
         return
 
     @event.listens_for(engine, 'connect')
     def _on_connect(dbapi_conn, _record):
         cursor = dbapi_conn.cursor()
-        # WAL lets readers run beside one writer; busy_timeout makes a
-        # writer wait for the lock instead of failing at once.
         cursor.execute('PRAGMA journal_mode=WAL')
         cursor.execute('PRAGMA busy_timeout=30000')
         cursor.close()
+
+    # oslo.db starts every SQLite transaction with its own plain BEGIN.
+    @event.listens_for(engine, 'before_cursor_execute', retval=True)
+    def _begin_immediate(_conn, _cursor, statement, parameters, _context, _many):
+        if statement == 'BEGIN':
+            statement = 'BEGIN IMMEDIATE'
+        return statement, parameters
 
 
 def _new_context_manager(connection, group_conf):
@@ -43,7 +55,7 @@ def _new_context_manager(connection, group_conf):
                 'max_overflow': group_conf.max_overflow,
                 'pool_timeout': group_conf.pool_timeout}
     manager.configure(**settings)
-    manager.append_on_engine_create(_sqlite_pragmas)
+    manager.append_on_engine_create(_sqlite_locking)
     return manager
 
 

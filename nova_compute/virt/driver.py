@@ -33,6 +33,23 @@ class ComputeDriver:
         """The host's uptime line (as ``uptime`` prints it)."""
         raise NotImplementedError()
 
+    def spawn(self, context, instance, image_meta):
+        """Create and start the guest of ``instance`` on ``instance['node']``;
+        raise on failure after cleaning up what was made."""
+        raise NotImplementedError()
+
+    def destroy(self, context, instance):
+        """Stop and remove the guest and its disks; a missing guest is fine."""
+        raise NotImplementedError()
+
+    def list_instance_uuids(self):
+        """uuids of the guests that exist on this host."""
+        raise NotImplementedError()
+
+    def get_power_state(self, instance):
+        """The guest's power state (nova_common.compute_states numbers)."""
+        raise NotImplementedError()
+
 
 def load(name, host):
     """The driver registered under ``name`` in the nova.virt.drivers group."""

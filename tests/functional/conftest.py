@@ -23,6 +23,8 @@ class Cloud:
         CONF.set_override('transport_url', 'fake:/')
         CONF.set_override('auth_strategy', 'noauth2', group='api')
         CONF.set_override('host', 'test-host')
+        CONF.set_override('backend', 'local', group='image')
+        CONF.set_override('local_store_dir', str(tmp_path / 'images'), group='image')
         for url, which in ((self.api_db, 'api'), (self.cell0_db, 'main'),
                            (self.cell1_db, 'main')):
             migration.upgrade(which, url)
@@ -42,9 +44,13 @@ class Cloud:
         params = jsonutils.dumps(body) if body is not None else ''
         if body is not None:
             all_headers['Content-Type'] = 'application/json'
-        return self.app.request(path, method=method, body=params.encode() if params else b'',
-                                headers=all_headers, expect_errors=True,
-                                status=status)
+        # WebTest checks no status when expect_errors is set: assert it here.
+        resp = self.app.request(path, method=method, body=params.encode() if params else b'',
+                                headers=all_headers, expect_errors=True)
+        if status is not None:
+            assert resp.status_int == status, '%s %s answered %s, not %s: %s' % (
+                method, path, resp.status, status, resp.text)
+        return resp
 
     def get(self, path, **kwargs):
         return self.request('GET', path, **kwargs)

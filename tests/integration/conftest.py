@@ -44,57 +44,90 @@ def mariadb():
     server.cleanup()
 
 
+# Short heartbeats so that up/down changes show within seconds.
+LIVENESS = {'report_interval': 1, 'service_down_time': 6}
+
+
+class Cell:
+    """One cell: its database, its vhost, its conductor's config."""
+
+    def __init__(self, deployment, name, rabbitmq, mariadb):
+        self.name = name
+        self.db = mariadb.create_database(name)
+        self.transport_url = rabbitmq.add_vhost(name)
+        self.uuid = None
+        self.conductor_config = deployment.write_config(
+            'nova-%s-conductor.conf' % name, {
+                'DEFAULT': dict(LIVENESS, transport_url=self.transport_url,
+                                host='%s-conductor' % name),
+                # The ledger (claims) lives in the API database.
+                'api_database': {'connection': deployment.api_db},
+                'database': {'connection': self.db},
+            })
+
+    def compute_config(self, deployment, host, **sections):
+        config = {'DEFAULT': dict(LIVENESS, transport_url=self.transport_url, host=host,
+                                  compute_driver='fake')}
+        config.update(sections)
+        return deployment.write_config('nova-compute-%s.conf' % host, config)
+
+
 class Deployment:
-    """One API database, cell0 and cell1 on MariaDB; an API-level vhost and
-    a cell1 vhost on RabbitMQ; one config file per kind of node:
+    """An API database and cell0 on MariaDB, an API-level vhost, and one
+    database, vhost and conductor config per cell; one config file per kind
+    of node:
 
     - ``top_config``: nova-api, the super-conductor and the scheduler
       ([api_database], [database] -> cell0, API-level transport_url).
-    - ``cell_conductor_config``: the cell1 conductor ([database] -> cell1,
-      cell1 transport_url).
-    - ``compute_config(host)``: a compute host (cell1 transport_url only).
+    - ``cells[name].conductor_config``: that cell's conductor.
+    - ``compute_config(host, cell='cell1')``: a compute host (its cell's
+      transport_url only).
     """
 
-    def __init__(self, workdir, rabbitmq, mariadb):
+    def __init__(self, workdir, rabbitmq, mariadb, cell_names=('cell1',)):
         self.workdir = workdir
         self.api_db = mariadb.create_database('api')
         self.cell0_db = mariadb.create_database('cell0')
-        self.cell1_db = mariadb.create_database('cell1')
         self.api_transport_url = rabbitmq.add_vhost('api')
-        self.cell1_transport_url = rabbitmq.add_vhost('cell1')
         self.api_port = harness.free_port()
         self.endpoint = 'http://127.0.0.1:%d' % self.api_port
         self.compute_endpoint = self.endpoint + '/v2.1'
         self.daemons = []
-        self.cell1_uuid = None
+        self.cells = {name: Cell(self, name, rabbitmq, mariadb) for name in cell_names}
         self.top_config = self.write_config('nova-top.conf', self.top_sections())
-        self.cell_conductor_config = self.write_config(
-            'nova-cell1-conductor.conf', self.cell_conductor_sections())
+
+    # The single-cell names the first tests use.
+    @property
+    def cell1_db(self):
+        return self.cells['cell1'].db
+
+    @property
+    def cell1_transport_url(self):
+        return self.cells['cell1'].transport_url
+
+    @property
+    def cell1_uuid(self):
+        return self.cells['cell1'].uuid
+
+    @property
+    def cell_conductor_config(self):
+        return self.cells['cell1'].conductor_config
 
     def top_sections(self):
         return {
-            'DEFAULT': {'transport_url': self.api_transport_url,
-                        'host': 'controller',
-                        'osapi_compute_listen': '127.0.0.1',
-                        'osapi_compute_listen_port': self.api_port},
+            'DEFAULT': dict(LIVENESS, transport_url=self.api_transport_url,
+                            host='controller', state_path=str(self.workdir / 'state'),
+                            osapi_compute_listen='127.0.0.1',
+                            osapi_compute_listen_port=self.api_port),
             'api': {'auth_strategy': 'noauth2', 'noauth2_default_admin': 'true'},
             'api_database': {'connection': self.api_db},
             'database': {'connection': self.cell0_db},
+            'image': {'backend': 'local'},
+            'scheduler': {'periodic_task_interval': 5},
         }
 
-    def cell_conductor_sections(self):
-        return {
-            'DEFAULT': {'transport_url': self.cell1_transport_url,
-                        'host': 'cell1-conductor'},
-            'database': {'connection': self.cell1_db},
-        }
-
-    def compute_sections(self, host):
-        return {'DEFAULT': {'transport_url': self.cell1_transport_url,
-                            'host': host, 'compute_driver': 'fake'}}
-
-    def compute_config(self, host):
-        return self.write_config('nova-compute-%s.conf' % host, self.compute_sections(host))
+    def compute_config(self, host, cell='cell1', **sections):
+        return self.cells[cell].compute_config(self, host, **sections)
 
     def write_config(self, name, sections):
         return harness.write_config(self.workdir / name, sections)
@@ -106,10 +139,11 @@ class Deployment:
         """The operator's sequence: api_db sync, map_cell0, create_cell, db sync."""
         self.manage('api_db', 'sync')
         self.manage('cell_v2', 'map_cell0', '--database_connection', self.cell0_db)
-        self.cell1_uuid = self.manage(
-            'cell_v2', 'create_cell', '--name', 'cell1',
-            '--database_connection', self.cell1_db,
-            '--transport-url', self.cell1_transport_url).stdout.strip()
+        for cell in self.cells.values():
+            cell.uuid = self.manage(
+                'cell_v2', 'create_cell', '--name', cell.name,
+                '--database_connection', cell.db,
+                '--transport-url', cell.transport_url).stdout.strip()
         self.manage('db', 'sync')
 
     def start(self, script, config_file, name=None, extra_args=()):

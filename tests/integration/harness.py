@@ -343,14 +343,17 @@ def write_clouds_yaml(path, cloud, endpoint):
     The CLI builds an identity client for some compute commands (flavor
     create, keypair create/delete) even when it never calls it; with no
     Keystone, version discovery must still succeed somewhere, so identity
-    points at the API root, which answers a version document."""
+    points at the API root, which answers a version document. The image
+    endpoint is nova-api's own /image (served with [image] backend=local).
+    """
     path = pathlib.Path(path)
     path.write_text(
         'clouds:\n'
         '  %s:\n'
         '    auth_type: none\n'
         '    compute_endpoint_override: %s/v2.1\n'
+        '    image_endpoint_override: %s/image\n'
         '    identity_endpoint_override: %s/\n'
         "    identity_api_version: '3'\n"
-        '    region_name: RegionOne\n' % (cloud, endpoint, endpoint))
+        '    region_name: RegionOne\n' % (cloud, endpoint, endpoint, endpoint))
     return str(path)

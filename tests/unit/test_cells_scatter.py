@@ -1,7 +1,7 @@
 """scatter_gather: one answer per cell, whatever each cell does."""
 import threading
 
-from nova_api import cells_scatter
+from nova_common import cells_scatter
 from nova_common import context as nova_context
 from nova_common import exception
 

@@ -181,3 +181,10 @@ def has_unconfirmed_evacuations(context, host):
                     migration.status == 'done',
                     migration.migration_type == 'evacuation')
             .exists()).scalar()
+
+
+def record_heartbeat(context, host, binary, topic, version):
+    """How a service says it is alive: its record is created on the first
+    beat, then every beat counts and stamps last_seen_up."""
+    record = get_or_create(context, host, binary, topic, version)
+    return heartbeat(context, record['id'])

@@ -1,7 +1,8 @@
 """Ask every cell database the same question at once.
 
-``scatter_gather`` runs ``fn(cell_context, cell)`` in a thread per cell and
-waits at most ``timeout`` seconds; a cell that raised answers with its
+``scatter_gather`` runs ``fn(cell_context, cell)`` for every cell on a
+pool of threads kept for the life of the process (a request must not pay
+for starting threads) and waits at most ``timeout`` seconds; a cell that raised answers with its
 exception, one that did not answer in time with a ``CellTimeout``. A list
 request keeps answering when a cell is down: ``successes`` drops (and
 logs) the cells that failed. ``cell_of_host`` finds the one cell a
@@ -26,19 +27,18 @@ def _call_in_cell(context, cell, fn):
         return fn(cell_context, cell)
 
 
+# Enough threads that a few hung cells cannot starve the others.
+_EXECUTOR = futures.ThreadPoolExecutor(max_workers=32, thread_name_prefix='cell-scatter')
+
+
 def scatter_gather(context, cells, fn, timeout=CELL_TIMEOUT):
-    """{cell uuid: fn's result | the exception it raised | CellTimeout}."""
-    if not cells:
-        return {}
-    executor = futures.ThreadPoolExecutor(max_workers=len(cells),
-                                          thread_name_prefix='cell-scatter')
-    try:
-        pending = {cell['uuid']: executor.submit(_call_in_cell, context, cell, fn)
-                   for cell in cells}
+    """{cell uuid: fn's result | the exception it raised | CellTimeout}.
+    A cell that does not answer in time is not waited for: its thread
+    finishes on its own."""
+    pending = {cell['uuid']: _EXECUTOR.submit(_call_in_cell, context, cell, fn)
+               for cell in cells}
+    if pending:
         futures.wait(pending.values(), timeout=timeout)
-    finally:
-        # Never wait for a cell that hangs: its thread ends on its own.
-        executor.shutdown(wait=False)
     results = {}
     for cell_uuid, future in pending.items():
         if not future.done():

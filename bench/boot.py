@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""Boot benchmark: N servers with the fake driver over H fake nodes at
+concurrency C, through separate daemons over RabbitMQ and MariaDB.
+
+Prints boot throughput (servers/s from the first POST to the last ACTIVE),
+p50/p95 create-to-ACTIVE, p50 POST latency, p50 of
+GET /servers/detail?limit=1000 with the servers present, delete time, and
+each daemon's RSS. Needs the local RabbitMQ (guest/guest) and MariaDB
+(root, no password); run from the repository root:
+
+    python bench/boot.py [--servers 200] [--hosts 10] [--concurrency 10]
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import pathlib
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+
+from tests.integration import harness  # noqa: E402
+
+TOKEN = 'admin:admin'
+VERSION = '2.90'
+
+
+def call(endpoint, method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        endpoint + path, data=data, method=method,
+        headers={'X-Auth-Token': TOKEN, 'Content-Type': 'application/json',
+                 'OpenStack-API-Version': 'compute ' + VERSION})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        payload = response.read()
+        return json.loads(payload) if payload else None
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def rss_mb(pid):
+    for line in pathlib.Path('/proc/%d/status' % pid).read_text().splitlines():
+        if line.startswith('VmRSS:'):
+            return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+class Deployment:
+    """API + super-conductor + scheduler (top config), a cell1 conductor and
+    one compute reporting ``hosts`` fake nodes, each its own process."""
+
+    def __init__(self, workdir, hosts):
+        self.workdir = pathlib.Path(workdir)
+        self.rabbit = harness.RabbitMQ()
+        self.rabbit.check()
+        self.mariadb = harness.MariaDB()
+        self.mariadb.check()
+        api_db = self.mariadb.create_database('api')
+        cell0_db = self.mariadb.create_database('cell0')
+        cell1_db = self.mariadb.create_database('cell1')
+        api_transport = self.rabbit.add_vhost('api')
+        cell_transport = self.rabbit.add_vhost('cell1')
+        port = harness.free_port()
+        self.endpoint = 'http://127.0.0.1:%d' % port
+        common = {'report_interval': 2, 'state_path': str(self.workdir / 'state')}
+        self.top = harness.write_config(self.workdir / 'top.conf', {
+            'DEFAULT': dict(common, transport_url=api_transport, host='controller',
+                            osapi_compute_listen='127.0.0.1', osapi_compute_listen_port=port),
+            'api': {'auth_strategy': 'noauth2'},
+            'api_database': {'connection': api_db},
+            'database': {'connection': cell0_db},
+            'quota': {'instances': -1, 'cores': -1, 'ram': -1},
+        })
+        self.cell = harness.write_config(self.workdir / 'cell1.conf', {
+            'DEFAULT': dict(common, transport_url=cell_transport, host='cell1-conductor'),
+            'api_database': {'connection': api_db},
+            'database': {'connection': cell1_db},
+        })
+        self.compute = harness.write_config(self.workdir / 'compute.conf', {
+            'DEFAULT': dict(common, transport_url=cell_transport, host='compute1',
+                            compute_driver='fake'),
+            'compute': {'resource_update_interval': 5},
+            'fake_driver': {'nodes': hosts, 'vcpus': 64, 'memory_mb': 262144,
+                            'local_gb': 4000},
+        })
+        harness.nova_manage(self.top, 'api_db', 'sync')
+        harness.nova_manage(self.top, 'cell_v2', 'map_cell0', '--database_connection', cell0_db)
+        harness.nova_manage(self.top, 'cell_v2', 'create_cell', '--name', 'cell1',
+                            '--database_connection', cell1_db, '--transport-url', cell_transport)
+        harness.nova_manage(self.top, 'db', 'sync')
+        self.daemons = {}
+
+    def start(self):
+        self.daemons['nova-api'] = harness.start_daemon('nova-api', self.top, self.workdir)
+        self.daemons['super-conductor'] = harness.start_daemon(
+            'nova-conductor', self.top, self.workdir, name='super-conductor')
+        self.daemons['nova-scheduler'] = harness.start_daemon('nova-scheduler', self.top,
+                                                              self.workdir)
+        self.daemons['cell1-conductor'] = harness.start_daemon(
+            'nova-conductor', self.cell, self.workdir, name='cell1-conductor')
+        self.daemons['nova-compute'] = harness.start_daemon('nova-compute', self.compute,
+                                                            self.workdir)
+        harness.wait_for_api(self.endpoint, self.daemons['nova-api'])
+
+    def stop(self):
+        for daemon in self.daemons.values():
+            daemon.stop()
+        self.rabbit.cleanup()
+        self.mariadb.cleanup()
+
+
+def prepare(deployment, hosts):
+    """A flavor, an image, and every fake node mapped and reported."""
+    endpoint = deployment.endpoint + '/v2.1'
+    call(endpoint, 'POST', '/flavors', {'flavor': {'name': 'bench', 'ram': 256, 'vcpus': 1,
+                                                   'disk': 1, 'id': 'bench'}})
+    image = call(deployment.endpoint, 'POST', '/image/v2/images', {
+        'name': 'bench', 'disk_format': 'raw', 'container_format': 'bare'})
+    upload = urllib.request.Request(
+        deployment.endpoint + '/image/v2/images/%s/file' % image['id'], data=b'x' * 1024,
+        method='PUT', headers={'X-Auth-Token': TOKEN,
+                               'Content-Type': 'application/octet-stream'})
+    urllib.request.urlopen(upload, timeout=30).read()
+    def discovered():
+        harness.nova_manage(deployment.top, 'cell_v2', 'discover_hosts')
+        return 'compute1' in harness.nova_manage(deployment.top, 'cell_v2', 'list_hosts').stdout
+
+    harness.wait_until(discovered, 60, what='compute1 to be discovered')
+    harness.wait_until(
+        lambda: len(call(endpoint, 'GET', '/os-hypervisors')['hypervisors']) == hosts,
+        60, what='%d hypervisors' % hosts)
+    return image['id']
+
+
+def boot(endpoint, image_id, servers, concurrency):
+    posted = {}
+    post_latency = []
+    lock = threading.Lock()
+
+    def create(index):
+        started = time.monotonic()
+        body = call(endpoint, 'POST', '/servers', {'server': {
+            'name': 'bench-%d' % index, 'imageRef': image_id, 'flavorRef': 'bench',
+            'networks': 'none'}})
+        done = time.monotonic()
+        with lock:
+            posted[body['server']['id']] = started
+            post_latency.append(done - started)
+
+    first_post = time.monotonic()
+    active_at = {}
+    stop_polling = threading.Event()
+
+    def poll():
+        while not stop_polling.is_set():
+            detail = call(endpoint, 'GET', '/servers/detail?limit=1000')['servers']
+            now = time.monotonic()
+            for server in detail:
+                if server['status'] == 'ACTIVE' and server['id'] not in active_at:
+                    active_at[server['id']] = now
+                if server['status'] == 'ERROR':
+                    raise SystemExit('server %s went to ERROR: %s'
+                                     % (server['id'], server.get('fault')))
+            if len(active_at) == servers:
+                return
+            time.sleep(0.1)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(create, range(servers)))
+    poller.join(600)
+    stop_polling.set()
+    if len(active_at) != servers:
+        raise SystemExit('only %d of %d servers became ACTIVE' % (len(active_at), servers))
+    last_active = max(active_at.values())
+    to_active = [active_at[uuid] - posted[uuid] for uuid in posted]
+    return {
+        'throughput': servers / (last_active - first_post),
+        'p50_active': statistics.median(to_active),
+        'p95_active': percentile(to_active, 0.95),
+        'p50_post': statistics.median(post_latency),
+        'uuids': list(posted),
+    }
+
+
+def list_latency(endpoint, samples=20):
+    timings = []
+    for _ in range(samples):
+        started = time.monotonic()
+        call(endpoint, 'GET', '/servers/detail?limit=1000')
+        timings.append(time.monotonic() - started)
+    return statistics.median(timings)
+
+
+def delete_all(endpoint, uuids, concurrency):
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(lambda uuid: call(endpoint, 'DELETE', '/servers/' + uuid), uuids))
+    harness.wait_until(lambda: not call(endpoint, 'GET', '/servers')['servers'], 300,
+                       what='all servers deleted')
+    return time.monotonic() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--servers', type=int, default=200)
+    parser.add_argument('--hosts', type=int, default=10)
+    parser.add_argument('--concurrency', type=int, default=10)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix='nova-bench-') as workdir:
+        deployment = Deployment(workdir, args.hosts)
+        try:
+            deployment.start()
+            image_id = prepare(deployment, args.hosts)
+            endpoint = deployment.endpoint + '/v2.1'
+            result = boot(endpoint, image_id, args.servers, args.concurrency)
+            detail_p50 = list_latency(endpoint)
+            rss = {name: rss_mb(daemon.process.pid)
+                   for name, daemon in deployment.daemons.items()}
+            delete_seconds = delete_all(endpoint, result['uuids'], args.concurrency)
+        finally:
+            deployment.stop()
+    print('machine: %s, %d cores' % (os.uname().nodename, os.cpu_count()))
+    print('servers=%d hosts=%d concurrency=%d' % (args.servers, args.hosts, args.concurrency))
+    print('boot throughput:            %.1f servers/s' % result['throughput'])
+    print('create-to-ACTIVE p50 / p95: %.2f s / %.2f s  (polled every 0.1 s)'
+          % (result['p50_active'], result['p95_active']))
+    print('POST /servers p50:          %.0f ms' % (result['p50_post'] * 1000))
+    print('GET /servers/detail p50:    %.0f ms  (%d servers present)'
+          % (detail_p50 * 1000, args.servers))
+    print('delete all and wait:        %.1f s' % delete_seconds)
+    for name, value in sorted(rss.items()):
+        print('RSS %-16s %.0f MB' % (name, value))
+
+
+if __name__ == '__main__':
+    main()

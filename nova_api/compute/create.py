@@ -1,0 +1,267 @@
+"""POST /servers: check everything the request names, count quota, write
+the build request, request spec and instance mapping of each server, and
+hand the lot to the super-conductor. Nothing is left behind on failure."""
+import base64
+import re
+import secrets
+
+from oslo_log import log as logging
+import oslo_messaging as messaging
+from oslo_utils import strutils
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+
+from nova_common import compute_states as states
+from nova_common.conf import CONF
+from nova_common.db.api import build_requests
+from nova_common.db.api import flavors as flavors_db
+from nova_common.db.api import instance_mappings
+from nova_common.db.api import keypairs as keypairs_db
+from nova_common.db.api import request_specs
+from nova_common.db import engines
+from nova_common import exception
+from nova_common.image import api as image_api
+from nova_common import quota
+from nova_conductor import rpcapi as conductor_rpcapi
+
+LOG = logging.getLogger(__name__)
+
+_HOSTNAME_UNSAFE = re.compile(r'[^\w.-]+')
+
+
+def _flavor(context, flavor_ref):
+    try:
+        flavor = flavors_db.get_flavor(context, str(flavor_ref))
+    except exception.FlavorNotFound:
+        raise exception.Invalid('Flavor %s could not be found.' % flavor_ref)
+    if flavor.get('disabled'):
+        raise exception.Invalid('Flavor is disabled.')
+    return flavor
+
+
+def _image(context, image_ref, flavor):
+    if not image_ref:
+        raise exception.Invalid('Cannot boot without an image: imageRef is required '
+                                '(booting from volume is not supported).')
+    try:
+        image = image_api.ImageAPI().get(context, image_ref)
+    except exception.NotFound:
+        raise exception.Invalid('Image %s could not be found.' % image_ref)
+    if image.get('status') != 'active':
+        raise exception.Invalid('Image %s is not active.' % image_ref)
+    if (image.get('min_ram') or 0) > flavor['memory_mb']:
+        raise exception.Invalid("Flavor's memory is too small for requested image.")
+    if (image.get('min_disk') or 0) > flavor['root_gb'] and flavor['root_gb']:
+        raise exception.Invalid("Flavor's disk is too small for requested image.")
+    if image.get('size') and flavor['root_gb'] and image['size'] > flavor['root_gb'] * 1024 ** 3:
+        raise exception.Invalid("Flavor's disk is too small for requested image.")
+    return image
+
+
+def _key_pair(context, key_name):
+    if not key_name:
+        return None
+    try:
+        return keypairs_db.get_keypair(context, context.user_id, key_name)
+    except exception.KeypairNotFound:
+        raise exception.Invalid('Invalid key_name provided.')
+
+
+def _availability_zone(zone):
+    """The requested zone, checked; 'zone:host[:node]' forms are admin-only
+    and not supported yet."""
+    if zone is None:
+        return None
+    if ':' in zone:
+        raise exception.Invalid('Requesting a host through availability_zone is not '
+                                'supported.')
+    if zone != CONF.default_availability_zone:
+        raise exception.Invalid('The requested availability zone is not available')
+    return zone
+
+
+def _networks(server, version):
+    networks = server.get('networks')
+    if networks in (None, 'none', 'auto'):
+        return networks or 'none'
+    if networks:
+        raise exception.Invalid('Network %s could not be found.'
+                                % (networks[0].get('uuid') or networks[0].get('port')))
+    return []
+
+
+def _counts(server):
+    min_count = int(server.get('min_count', 1))
+    max_count = int(server.get('max_count', min_count))
+    if min_count > max_count:
+        raise exception.Invalid('min_count must be <= max_count')
+    return min_count, max_count
+
+
+def _user_data(server):
+    user_data = server.get('user_data')
+    if user_data is None:
+        return None
+    try:
+        base64.b64decode(user_data, validate=True)
+    except ValueError:
+        raise exception.Invalid('Userdata content cannot be decoded.')
+    return user_data
+
+
+def _hostname(display_name, explicit, index, count):
+    if explicit:
+        return explicit
+    hostname = _HOSTNAME_UNSAFE.sub('-', display_name).strip('-.').lower()[:63] or 'server'
+    return '%s-%d' % (hostname, index + 1) if count > 1 else hostname
+
+
+def _flavor_snapshot(flavor):
+    keys = ('id', 'flavorid', 'name', 'memory_mb', 'vcpus', 'root_gb', 'ephemeral_gb',
+            'swap', 'rxtx_factor', 'is_public', 'description', 'extra_specs', 'disabled',
+            'vcpu_weight')
+    return {key: flavor.get(key) for key in keys}
+
+
+def _instance(context, server, version, flavor, image, key_pair, zone, networks,
+              reservation_id, index, count):
+    display_name = server['name']
+    if count > 1:
+        display_name = '%s-%d' % (display_name, index + 1)
+    properties = (image or {}).get('properties') or {}
+    now = timeutils.utcnow().isoformat()
+    return {
+        'uuid': uuidutils.generate_uuid(),
+        'display_name': display_name,
+        'display_description': server.get('description'),
+        'hostname': _hostname(server['name'], server.get('hostname'), index, count),
+        'project_id': context.project_id,
+        'user_id': context.user_id,
+        'image_ref': image['id'] if image else '',
+        'kernel_id': properties.get('kernel_id'),
+        'ramdisk_id': properties.get('ramdisk_id'),
+        'flavor': _flavor_snapshot(flavor),
+        'instance_type_id': flavor['id'],
+        'memory_mb': flavor['memory_mb'],
+        'vcpus': flavor['vcpus'],
+        'root_gb': flavor['root_gb'],
+        'ephemeral_gb': flavor['ephemeral_gb'],
+        'key_name': key_pair['name'] if key_pair else None,
+        'key_data': key_pair['public_key'] if key_pair else None,
+        'user_data': _user_data(server),
+        'metadata': server.get('metadata', {}),
+        'system_metadata': {'image_%s' % key: str(value)
+                            for key, value in properties.items()
+                            if isinstance(value, (str, int, float))},
+        'tags': server.get('tags', []),
+        'availability_zone': zone,
+        'reservation_id': reservation_id,
+        'launch_index': index,
+        'vm_state': states.BUILDING,
+        'task_state': states.SCHEDULING,
+        'power_state': states.NOSTATE,
+        'locked': False,
+        'config_drive': '',
+        'access_ip_v4': server.get('accessIPv4'),
+        'access_ip_v6': server.get('accessIPv6'),
+        'progress': 0,
+        'networks': networks,
+        'created_at': now,
+        'updated_at': now,
+    }
+
+
+def _request_spec(context, instance, flavor, image, zone, hints, count):
+    image_spec = None
+    if image:
+        image_spec = {key: image.get(key) for key in (
+            'id', 'name', 'min_disk', 'min_ram', 'properties', 'status', 'size')}
+    return {
+        'instance_uuid': instance['uuid'],
+        'project_id': context.project_id,
+        'user_id': context.user_id,
+        'flavor': _flavor_snapshot(flavor),
+        'image': image_spec,
+        'availability_zone': zone,
+        'scheduler_hints': hints or {},
+        'num_instances': count,
+        'ignore_hosts': [],
+        'force_hosts': [],
+        'force_nodes': [],
+        'requested_networks': instance['networks'],
+        'instance_group': None,
+    }
+
+
+def _deltas(flavor, count):
+    return {'instances': count, 'cores': count * flavor['vcpus'],
+            'ram': count * flavor['memory_mb']}
+
+
+def _allowed_count(context, flavor, min_count, max_count):
+    """As many servers as quota allows, between min_count and max_count."""
+    for count in range(max_count, min_count - 1, -1):
+        try:
+            quota.check_deltas(context, context.project_id, context.user_id,
+                               _deltas(flavor, count))
+            return count
+        except exception.OverQuota:
+            if count == min_count:
+                raise
+    return min_count
+
+
+def _write(context, instances, specs):
+    with engines.api_writer(context):
+        for instance, spec in zip(instances, specs):
+            build_requests.create(context, instance, instance['tags'])
+            request_specs.create(context, spec)
+            instance_mappings.create(context, instance['uuid'], context.project_id,
+                                     context.user_id)
+
+
+def _undo(context, instances):
+    for instance in instances:
+        build_requests.delete(context, instance['uuid'])
+        request_specs.delete(context, instance['uuid'])
+        instance_mappings.delete(context, instance['uuid'])
+
+
+def create_servers(context, body, version):
+    """Returns (instances, admin_password); raises a 4xx NovaException on
+    bad input or over quota, 503 when the conductor cannot be reached."""
+    server = body['server']
+    flavor = _flavor(context, server['flavorRef'])
+    image = _image(context, server.get('imageRef'), flavor)
+    key_pair = _key_pair(context, server.get('key_name'))
+    zone = _availability_zone(server.get('availability_zone'))
+    networks = _networks(server, version)
+    min_count, max_count = _counts(server)
+    quota.check_limits(context, context.project_id,
+                       {'metadata_items': len(server.get('metadata', {}))}, context.user_id)
+    count = _allowed_count(context, flavor, min_count, max_count)
+
+    reservation_id = 'r-' + secrets.token_hex(4)
+    instances = [_instance(context, server, version, flavor, image, key_pair, zone, networks,
+                           reservation_id, index, count) for index in range(count)]
+    specs = [_request_spec(context, instance, flavor, image, zone,
+                           body.get('OS-SCH-HNT:scheduler_hints'), count)
+             for instance in instances]
+    _write(context, instances, specs)
+    try:
+        if CONF.quota.recheck_quota:
+            quota.check_deltas(context, context.project_id, context.user_id,
+                               {'instances': 0, 'cores': 0, 'ram': 0},
+                               requested=_deltas(flavor, count))
+        conductor_rpcapi.ConductorAPI().schedule_and_build_instances(
+            context, [instance['uuid'] for instance in instances], specs[0])
+    except exception.OverQuota:
+        _undo(context, instances)
+        raise
+    except messaging.MessagingException as error:
+        _undo(context, instances)
+        LOG.error('Could not reach the conductor: %s', error)
+        raise exception.ServiceUnavailable(reason='the conductor cannot be reached')
+    admin_password = server.get('adminPass') or secrets.token_urlsafe(9)
+    return instances, admin_password, strutils.bool_from_string(
+        server.get('return_reservation_id', False))

@@ -1,0 +1,88 @@
+"""JSON Schemas of POST /servers, per microversion range."""
+import copy
+
+_name = {'type': 'string', 'minLength': 1, 'maxLength': 255,
+         'pattern': r'^(?! )[\S ]*(?<! )$'}
+_description = {'type': ['string', 'null'], 'maxLength': 255}
+_metadata = {'type': 'object', 'patternProperties': {
+    '^[a-zA-Z0-9-_:. ]{1,255}$': {'type': 'string', 'maxLength': 255}},
+    'additionalProperties': False}
+_positive_int = {'type': ['integer', 'string'], 'pattern': '^[0-9]*$', 'minimum': 1,
+                 'minLength': 1}
+_uuid = {'type': 'string', 'format': 'uuid'}
+_network = {'type': 'object', 'properties': {
+    'fixed_ip': {'type': 'string'}, 'port': {'type': ['string', 'null']},
+    'uuid': {'type': 'string'}}, 'additionalProperties': False}
+_tag = {'type': 'string', 'minLength': 1, 'maxLength': 60, 'pattern': '^[^,/]*$'}
+_hostname = {'type': 'string', 'minLength': 2, 'maxLength': 255,
+             'pattern': '^[a-zA-Z0-9-._]*$'}
+
+_server_v21 = {
+    'type': 'object',
+    'properties': {
+        'name': _name,
+        'imageRef': {'type': 'string', 'maxLength': 255},
+        'flavorRef': {'type': ['string', 'integer'], 'minLength': 1},
+        'adminPass': {'type': 'string'},
+        'metadata': _metadata,
+        'networks': {'type': 'array', 'items': _network},
+        'OS-DCF:diskConfig': {'type': 'string', 'enum': ['AUTO', 'MANUAL']},
+        'accessIPv4': {'type': 'string', 'format': 'ipv4'},
+        'accessIPv6': {'type': 'string', 'format': 'ipv6'},
+        'availability_zone': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+        'key_name': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+        'user_data': {'type': 'string', 'format': 'base64', 'maxLength': 65535},
+        'security_groups': {'type': 'array', 'items': {
+            'type': 'object', 'properties': {'name': {'type': 'string'}},
+            'additionalProperties': False}},
+        'config_drive': {'type': ['boolean', 'string']},
+        'min_count': _positive_int,
+        'max_count': _positive_int,
+        'return_reservation_id': {'type': ['boolean', 'string'],
+                                  'enum': [True, False, 'True', 'False', 'true', 'false']},
+        'block_device_mapping_v2': {'type': 'array', 'maxItems': 0},
+    },
+    'required': ['name', 'flavorRef'],
+    'additionalProperties': False,
+}
+
+
+def _body(server):
+    return {
+        'type': 'object',
+        'properties': {
+            'server': server,
+            'OS-SCH-HNT:scheduler_hints': {'type': 'object'},
+        },
+        'required': ['server'],
+        'additionalProperties': False,
+    }
+
+
+def _extend(base, required=None, **properties):
+    server = copy.deepcopy(base)
+    server['properties'].update(properties)
+    if required:
+        server['required'] = server['required'] + required
+    return server
+
+
+_server_v219 = _extend(_server_v21, description=_description)
+_server_v237 = _extend(_server_v219, required=['networks'], networks={
+    'oneOf': [{'type': 'array', 'items': _network},
+              {'type': 'string', 'enum': ['none', 'auto']}]})
+_server_v252 = _extend(_server_v237, tags={'type': 'array', 'items': _tag, 'maxItems': 50})
+_server_v263 = _extend(_server_v252, trusted_image_certificates={
+    'type': ['array', 'null'], 'minItems': 1, 'maxItems': 50, 'uniqueItems': True,
+    'items': {'type': 'string', 'minLength': 1}})
+_server_v274 = _extend(_server_v263, host={'type': 'string', 'minLength': 1},
+                       hypervisor_hostname={'type': 'string', 'minLength': 1})
+_server_v290 = _extend(_server_v274, hostname=_hostname)
+
+create = _body(_server_v21)
+create_v219 = _body(_server_v219)
+create_v237 = _body(_server_v237)
+create_v252 = _body(_server_v252)
+create_v263 = _body(_server_v263)
+create_v274 = _body(_server_v274)
+create_v290 = _body(_server_v290)

@@ -1,0 +1,104 @@
+"""Instance states: where the guest is (vm_state), what is being done to it
+(task_state), what the hypervisor says (power_state), and the API status
+derived from the first two, as the Compute API reference defines it."""
+
+# vm_state
+ACTIVE = 'active'
+BUILDING = 'building'
+PAUSED = 'paused'
+SUSPENDED = 'suspended'
+STOPPED = 'stopped'
+RESCUED = 'rescued'
+RESIZED = 'resized'
+SOFT_DELETED = 'soft-delete'
+DELETED = 'deleted'
+ERROR = 'error'
+SHELVED = 'shelved'
+SHELVED_OFFLOADED = 'shelved_offloaded'
+
+# Every vm_state but deleted: what a delete may start from.
+LIVE_VM_STATES = (ACTIVE, BUILDING, PAUSED, SUSPENDED, STOPPED, RESCUED, RESIZED,
+                  SOFT_DELETED, ERROR, SHELVED, SHELVED_OFFLOADED)
+
+# task_state
+SCHEDULING = 'scheduling'
+BLOCK_DEVICE_MAPPING = 'block_device_mapping'
+NETWORKING = 'networking'
+SPAWNING = 'spawning'
+DELETING = 'deleting'
+POWERING_OFF = 'powering-off'
+POWERING_ON = 'powering-on'
+REBOOTING = 'rebooting'
+REBOOT_PENDING = 'reboot_pending'
+REBOOT_STARTED = 'reboot_started'
+REBOOTING_HARD = 'rebooting_hard'
+REBOOT_PENDING_HARD = 'reboot_pending_hard'
+REBOOT_STARTED_HARD = 'reboot_started_hard'
+PAUSING = 'pausing'
+UNPAUSING = 'unpausing'
+SUSPENDING = 'suspending'
+RESUMING = 'resuming'
+REBUILDING = 'rebuilding'
+MIGRATING = 'migrating'
+RESIZE_PREP = 'resize_prep'
+
+# power_state (the numbers Nova exposes as OS-EXT-STS:power_state)
+NOSTATE = 0
+RUNNING = 1
+POWER_PAUSED = 3
+SHUTDOWN = 4
+CRASHED = 6
+POWER_SUSPENDED = 7
+
+_STATUS_BY_VM_STATE = {
+    ACTIVE: 'ACTIVE',
+    BUILDING: 'BUILD',
+    STOPPED: 'SHUTOFF',
+    RESIZED: 'VERIFY_RESIZE',
+    PAUSED: 'PAUSED',
+    SUSPENDED: 'SUSPENDED',
+    RESCUED: 'RESCUE',
+    ERROR: 'ERROR',
+    DELETED: 'DELETED',
+    SOFT_DELETED: 'SOFT_DELETED',
+    SHELVED: 'SHELVED',
+    SHELVED_OFFLOADED: 'SHELVED_OFFLOADED',
+}
+
+# (vm_state, task_state) pairs whose status is not the vm_state's own.
+_STATUS_BY_TASK = {
+    ACTIVE: {REBOOTING: 'REBOOT', REBOOT_PENDING: 'REBOOT', REBOOT_STARTED: 'REBOOT',
+             REBOOTING_HARD: 'HARD_REBOOT', REBOOT_PENDING_HARD: 'HARD_REBOOT',
+             REBOOT_STARTED_HARD: 'HARD_REBOOT', REBUILDING: 'REBUILD',
+             MIGRATING: 'MIGRATING', RESIZE_PREP: 'RESIZE'},
+    STOPPED: {REBUILDING: 'REBUILD', RESIZE_PREP: 'RESIZE'},
+    PAUSED: {MIGRATING: 'MIGRATING'},
+    ERROR: {REBUILDING: 'REBUILD'},
+}
+
+POWER_STATE_NAMES = {NOSTATE: 'pending', RUNNING: 'running', POWER_PAUSED: 'paused',
+                     SHUTDOWN: 'shutdown', CRASHED: 'crashed', POWER_SUSPENDED: 'suspended'}
+
+
+def status(vm_state, task_state):
+    """The API ``status`` of an instance (UNKNOWN for a pair we do not know)."""
+    by_task = _STATUS_BY_TASK.get(vm_state, {})
+    if task_state in by_task:
+        return by_task[task_state]
+    return _STATUS_BY_VM_STATE.get(vm_state, 'UNKNOWN')
+
+
+def states_for_status(api_status):
+    """[(vm_state, task_states or None)] an API status filter selects;
+    ``None`` for task states means any."""
+    wanted = api_status.upper()
+    pairs = []
+    for vm_state, name in _STATUS_BY_VM_STATE.items():
+        if name == wanted:
+            excluded = list(_STATUS_BY_TASK.get(vm_state, {}))
+            pairs.append((vm_state, ('not', excluded) if excluded else None))
+    for vm_state, tasks in _STATUS_BY_TASK.items():
+        matching = [task for task, name in tasks.items() if name == wanted]
+        if matching:
+            pairs.append((vm_state, ('in', matching)))
+    return pairs

@@ -1,0 +1,342 @@
+"""The resource ledger in the API database, shaped like OpenStack Placement:
+resource providers (one per compute node), their inventories per resource
+class, and allocations held by consumers (instance uuids).
+
+The invariant, for every provider and class::
+
+    sum(used) <= (total - reserved) * allocation_ratio
+
+``claim`` keeps it without locks held across requests: it reads the
+provider's generation first, then inventories and usage, checks the fit,
+and writes in one transaction guarded by a compare-and-swap of the
+generation. Every writer that changes what a claim relies on (a claim, a
+new inventory) bumps the generation, so a claim that read stale figures
+loses its swap, rolls back and tries again with fresh ones. This holds on
+MariaDB (the swap's UPDATE reads the committed row and waits for a
+concurrent writer) and on SQLite (every transaction there begins
+IMMEDIATE, holding the write lock: see nova_common.db.engines).
+"""
+import random
+import time
+
+from oslo_db import exception as db_exc
+from oslo_log import log as logging
+from sqlalchemy import func
+
+from nova_common.db import engines
+from nova_common.db.models import api as models
+from nova_common import exception
+
+LOG = logging.getLogger(__name__)
+
+# A claim that loses this many generation races in a row gives up: the
+# provider is that busy, and the caller moves on to another host.
+MAX_CLAIM_ATTEMPTS = 10
+
+_INVENTORY_FIELDS = ('total', 'reserved', 'min_unit', 'max_unit', 'step_size',
+                     'allocation_ratio')
+
+
+class _GenerationChanged(Exception):
+    """Raised inside a claim's transaction to roll it back: another writer
+    changed the provider after the claim read it."""
+
+
+def _provider_dict(row):
+    return {'uuid': row.uuid, 'name': row.name, 'generation': row.generation,
+            'cell_uuid': row.cell_uuid, 'host': row.host}
+
+
+def _inventory_dict(row):
+    return {field: getattr(row, field) for field in _INVENTORY_FIELDS}
+
+
+def _provider_row(session, uuid):
+    row = session.query(models.ResourceProvider).filter_by(uuid=uuid).first()
+    if row is None:
+        raise exception.ResourceProviderNotFound(uuid=uuid)
+    return row
+
+
+def _has_allocations(session, provider_id, resource_class=None):
+    query = session.query(models.Allocation).filter_by(resource_provider_id=provider_id)
+    if resource_class is not None:
+        query = query.filter_by(resource_class=resource_class)
+    return session.query(query.exists()).scalar()
+
+
+def _free_name(session, name, uuid):
+    """Make ``name`` available to provider ``uuid``: a provider left by a
+    compute node that was deleted and re-created under the same name is
+    dropped, unless it still holds allocations."""
+    stale = (session.query(models.ResourceProvider)
+             .filter(models.ResourceProvider.name == name,
+                     models.ResourceProvider.uuid != uuid).first())
+    if stale is None:
+        return
+    if _has_allocations(session, stale.id):
+        raise exception.ResourceProviderConflict(
+            name=name, reason='provider %s has that name and still holds allocations'
+            % stale.uuid)
+    LOG.info('Removing resource provider %s: compute node %s now has uuid %s',
+             stale.uuid, name, uuid)
+    session.query(models.Inventory).filter_by(resource_provider_id=stale.id).delete()
+    session.delete(stale)
+    session.flush()
+
+
+def _ensure_provider(context, uuid, name, cell_uuid, host):
+    with engines.api_writer(context) as session:
+        row = session.query(models.ResourceProvider).filter_by(uuid=uuid).first()
+        if row is None:
+            _free_name(session, name, uuid)
+            row = models.ResourceProvider(uuid=uuid, name=name, generation=0,
+                                          cell_uuid=cell_uuid, host=host)
+            session.add(row)
+        else:
+            if row.name != name:
+                _free_name(session, name, uuid)
+                row.name = name
+            if row.cell_uuid != cell_uuid:
+                row.cell_uuid = cell_uuid
+            if row.host != host:
+                row.host = host
+        session.flush()
+        return _provider_dict(row)
+
+
+def ensure_provider(context, uuid, name, cell_uuid, host):
+    """The provider ``uuid``, created or updated to the given name, cell
+    and host. ResourceProviderConflict when another provider holding
+    allocations already has ``name``."""
+    try:
+        return _ensure_provider(context, uuid, name, cell_uuid, host)
+    except db_exc.DBDuplicateEntry:
+        # A concurrent scheduler created it first: now it is an update.
+        return _ensure_provider(context, uuid, name, cell_uuid, host)
+
+
+def _normalized_inventory(values):
+    total = int(values['total'])
+    return {'total': total,
+            'reserved': int(values.get('reserved', 0)),
+            'min_unit': int(values.get('min_unit', 1)),
+            'max_unit': int(values.get('max_unit', total)),
+            'step_size': int(values.get('step_size', 1)),
+            'allocation_ratio': float(values.get('allocation_ratio', 1.0))}
+
+
+def _write_inventory(context, provider_uuid, wanted):
+    with engines.api_writer(context) as session:
+        provider = _provider_row(session, provider_uuid)
+        current = {row.resource_class: row for row in
+                   session.query(models.Inventory).filter_by(resource_provider_id=provider.id)}
+        if {rc: _inventory_dict(row) for rc, row in current.items()} == wanted:
+            return _provider_dict(provider)
+        for rc, row in current.items():
+            if rc in wanted:
+                continue
+            if _has_allocations(session, provider.id, rc):
+                raise exception.ResourceProviderConflict(
+                    name=provider.name,
+                    reason='its %s inventory is still allocated and cannot be removed' % rc)
+            session.delete(row)
+        for rc, values in wanted.items():
+            row = current.get(rc)
+            if row is None:
+                session.add(models.Inventory(resource_provider_id=provider.id,
+                                             resource_class=rc, **values))
+            else:
+                for field, value in values.items():
+                    setattr(row, field, value)
+        session.flush()
+        (session.query(models.ResourceProvider)
+         .filter_by(id=provider.id)
+         .update({models.ResourceProvider.generation: models.ResourceProvider.generation + 1},
+                 synchronize_session=False))
+        session.refresh(provider)
+        return _provider_dict(provider)
+
+
+def set_inventory(context, provider_uuid, inventories):
+    """Replace the provider's inventories with ``inventories``
+    ({rc: {total, reserved, min_unit, max_unit, step_size, allocation_ratio}};
+    all but total have Placement's defaults). The generation is bumped only
+    when something changed, so an unchanged periodic report is free. A
+    capacity below the current usage is recorded (the hardware is what it
+    is) and shows up in ``audit``. Returns the provider."""
+    wanted = {rc: _normalized_inventory(values) for rc, values in inventories.items()}
+    try:
+        return _write_inventory(context, provider_uuid, wanted)
+    except db_exc.DBDuplicateEntry:
+        return _write_inventory(context, provider_uuid, wanted)
+
+
+def _usage_by_class(session, provider_id, excluding_consumer=None):
+    query = (session.query(models.Allocation.resource_class,
+                           func.sum(models.Allocation.used))
+             .filter(models.Allocation.resource_provider_id == provider_id))
+    if excluding_consumer is not None:
+        query = query.filter(models.Allocation.consumer_id != excluding_consumer)
+    return {rc: int(used) for rc, used in query.group_by(models.Allocation.resource_class)}
+
+
+def capacity(inventory):
+    """How much of a class may be allocated in all: (total - reserved) * ratio."""
+    return (inventory['total'] - inventory['reserved']) * inventory['allocation_ratio']
+
+
+def misfit(inventory, used, amount):
+    """Why ``amount`` more of a class does not fit, or None when it does."""
+    if amount < inventory['min_unit']:
+        return 'below the minimum unit %d' % inventory['min_unit']
+    if amount > inventory['max_unit']:
+        return 'above the maximum unit %d' % inventory['max_unit']
+    if amount % inventory['step_size']:
+        return 'not a multiple of the step size %d' % inventory['step_size']
+    if used + amount > capacity(inventory):
+        return 'only %g of %g free' % (max(capacity(inventory) - used, 0), capacity(inventory))
+    return None
+
+
+def _try_claim(context, consumer_id, provider_uuid, wanted):
+    """True or False when decided; raises _GenerationChanged on a lost race."""
+    with engines.api_writer(context) as session:
+        provider = (session.query(models.ResourceProvider)
+                    .filter_by(uuid=provider_uuid).first())
+        if provider is None:
+            LOG.warning('Claim for %s on unknown resource provider %s refused',
+                        consumer_id, provider_uuid)
+            return False
+        # The generation is read before anything it guards.
+        seen_generation = provider.generation
+        inventories = {row.resource_class: _inventory_dict(row) for row in
+                       session.query(models.Inventory).filter_by(resource_provider_id=provider.id)}
+        usage = _usage_by_class(session, provider.id, excluding_consumer=consumer_id)
+        for rc, amount in wanted.items():
+            inventory = inventories.get(rc)
+            reason = ('no %s inventory' % rc if inventory is None
+                      else misfit(inventory, usage.get(rc, 0), amount))
+            if reason:
+                LOG.debug('Claim of %s %s for %s on %s refused: %s',
+                          amount, rc, consumer_id, provider.name, reason)
+                return False
+        swapped = (session.query(models.ResourceProvider)
+                   .filter(models.ResourceProvider.id == provider.id,
+                           models.ResourceProvider.generation == seen_generation)
+                   .update({models.ResourceProvider.generation: seen_generation + 1},
+                           synchronize_session=False))
+        if not swapped:
+            raise _GenerationChanged()
+        # A claim replaces what the consumer held before (as a PUT of
+        # Placement allocations does), so a retried claim is idempotent.
+        (session.query(models.Allocation).filter_by(consumer_id=consumer_id)
+         .delete(synchronize_session=False))
+        for rc, amount in wanted.items():
+            session.add(models.Allocation(resource_provider_id=provider.id,
+                                          consumer_id=consumer_id,
+                                          resource_class=rc, used=amount))
+        return True
+
+
+def claim(context, consumer_id, provider_uuid, resources):
+    """Allocate ``resources`` ({rc: amount}; zero amounts are left out) on
+    the provider for ``consumer_id``, replacing what it held. Returns False
+    when they do not fit, or when the provider stayed too busy to win a
+    generation race ``MAX_CLAIM_ATTEMPTS`` times."""
+    wanted = {rc: int(amount) for rc, amount in resources.items() if amount}
+    for attempt in range(1, MAX_CLAIM_ATTEMPTS + 1):
+        try:
+            return _try_claim(context, consumer_id, provider_uuid, wanted)
+        except (_GenerationChanged, db_exc.DBDeadlock):
+            LOG.debug('Claim for %s on %s lost a race (attempt %d); retrying',
+                      consumer_id, provider_uuid, attempt)
+            # A little jitter keeps retrying claimers from colliding again.
+            time.sleep(random.uniform(0, 0.005 * attempt))
+    LOG.warning('Claim for %s on %s lost %d races in a row; giving up on this provider',
+                consumer_id, provider_uuid, MAX_CLAIM_ATTEMPTS)
+    return False
+
+
+def release(context, consumer_id):
+    """Free everything ``consumer_id`` holds; the number of allocation rows
+    removed (0 when it held nothing, so a repeated release is harmless)."""
+    with engines.api_writer(context) as session:
+        return (session.query(models.Allocation).filter_by(consumer_id=consumer_id)
+                .delete(synchronize_session=False))
+
+
+def usages(context, provider_uuids=None):
+    """{provider_uuid: {rc: used}} for every provider (or those listed);
+    a provider without allocations maps to {}."""
+    with engines.api_reader(context) as session:
+        providers = session.query(models.ResourceProvider.id, models.ResourceProvider.uuid)
+        if provider_uuids is not None:
+            providers = providers.filter(models.ResourceProvider.uuid.in_(list(provider_uuids)))
+        by_id = {row.id: row.uuid for row in providers}
+        result = {uuid: {} for uuid in by_id.values()}
+        if not by_id:
+            return result
+        query = (session.query(models.Allocation.resource_provider_id,
+                               models.Allocation.resource_class,
+                               func.sum(models.Allocation.used))
+                 .filter(models.Allocation.resource_provider_id.in_(list(by_id)))
+                 .group_by(models.Allocation.resource_provider_id,
+                           models.Allocation.resource_class))
+        for provider_id, rc, used in query:
+            result[by_id[provider_id]][rc] = int(used)
+        return result
+
+
+def providers(context):
+    """Every provider with its inventories ({rc: inventory}), by name."""
+    with engines.api_reader(context) as session:
+        rows = session.query(models.ResourceProvider).order_by(models.ResourceProvider.name)
+        result = {row.id: dict(_provider_dict(row), inventories={}) for row in rows}
+        for inventory in session.query(models.Inventory):
+            if inventory.resource_provider_id in result:
+                result[inventory.resource_provider_id]['inventories'][
+                    inventory.resource_class] = _inventory_dict(inventory)
+        return list(result.values())
+
+
+def allocations_for(context, consumer_id):
+    """{provider_uuid: {rc: used}} held by ``consumer_id``."""
+    with engines.api_reader(context) as session:
+        query = (session.query(models.ResourceProvider.uuid,
+                               models.Allocation.resource_class, models.Allocation.used)
+                 .join(models.ResourceProvider,
+                       models.Allocation.resource_provider_id == models.ResourceProvider.id)
+                 .filter(models.Allocation.consumer_id == consumer_id))
+        result = {}
+        for provider_uuid, rc, used in query:
+            result.setdefault(provider_uuid, {})[rc] = used
+        return result
+
+
+def consumers(context):
+    """{consumer_id: when its oldest allocation row was written}."""
+    with engines.api_reader(context) as session:
+        query = (session.query(models.Allocation.consumer_id,
+                               func.min(models.Allocation.created_at))
+                 .group_by(models.Allocation.consumer_id))
+        return dict(query.all())
+
+
+def audit(context):
+    """Violations of the invariant, as sentences (empty when all is well)."""
+    violations = []
+    all_usages = usages(context)
+    for provider in providers(context):
+        for rc, used in sorted(all_usages.get(provider['uuid'], {}).items()):
+            inventory = provider['inventories'].get(rc)
+            if inventory is None:
+                violations.append('%s (%s): %d %s allocated but no %s inventory'
+                                  % (provider['name'], provider['uuid'], used, rc, rc))
+            elif used > capacity(inventory):
+                violations.append(
+                    '%s (%s): %s used %d exceeds capacity %g ((total %d - reserved %d) * %g)'
+                    % (provider['name'], provider['uuid'], rc, used, capacity(inventory),
+                       inventory['total'], inventory['reserved'],
+                       inventory['allocation_ratio']))
+    return violations

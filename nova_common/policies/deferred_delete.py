@@ -1,0 +1,13 @@
+"""Policies of the deferred-delete actions (forceDelete)."""
+from nova_common.policies import base
+
+POLICY = 'os_compute_api:os-deferred-delete:%s'
+
+rules = [
+    base.rule(POLICY % 'force', base.PROJECT_MEMBER_OR_ADMIN, 'Force delete a server',
+              [('POST', '/servers/{server_id}/action (forceDelete)')]),
+]
+
+
+def list_rules():
+    return rules

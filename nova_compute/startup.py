@@ -1,0 +1,41 @@
+"""Repairing what a crash left behind when the compute service starts:
+builds that never finished go to ERROR (their claim freed), deletes that
+never finished are finished, and guests without a live instance are
+removed."""
+from oslo_log import log as logging
+
+from nova_common import compute_states as states
+from nova_common import exception
+
+LOG = logging.getLogger(__name__)
+
+INTERRUPTED_BUILD = ('The compute service on %s restarted while this instance was being '
+                     'built.')
+
+
+def repair(context, host, driver, conductor_api):
+    instances = conductor_api.instances_on_host(context, host)
+    known = set()
+    for instance in instances:
+        known.add(instance['uuid'])
+        if instance['task_state'] == states.DELETING:
+            LOG.info('Finishing the interrupted delete of instance %s', instance['uuid'])
+            driver.destroy(context, instance)
+            conductor_api.instance_destroy(context, instance['uuid'])
+        elif instance['vm_state'] == states.BUILDING:
+            LOG.warning('Instance %s was being built when %s stopped: ERROR',
+                        instance['uuid'], host)
+            driver.destroy(context, instance)
+            try:
+                conductor_api.instance_update(
+                    context, instance['uuid'],
+                    {'vm_state': states.ERROR, 'task_state': None},
+                    expected={'vm_state': states.BUILDING})
+            except (exception.InstanceNotFound, exception.InstanceInvalidState):
+                continue
+            conductor_api.instance_fault_create(context, instance['uuid'], 500,
+                                                INTERRUPTED_BUILD % host, host=host)
+            conductor_api.release_allocations(context, instance['uuid'])
+    for uuid in set(driver.list_instance_uuids()) - known:
+        LOG.warning('Removing guest %s: no live instance on this host owns it', uuid)
+        driver.destroy(context, {'uuid': uuid})

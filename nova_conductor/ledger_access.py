@@ -1,0 +1,33 @@
+"""The resource ledger as a conductor reaches it.
+
+The ledger lives in the API database. A cell conductor frees a claim when
+its compute deletes an instance and claims an alternate host on a
+reschedule, so it is given [api_database] access (the role Placement's HTTP
+API plays for Nova's cell conductors). Without it, frees are left to the
+scheduler's periodic ledger healing and reschedules are not possible.
+"""
+from oslo_log import log as logging
+
+from nova_common.conf import CONF
+from nova_common.db.api import ledger
+
+LOG = logging.getLogger(__name__)
+
+
+def available():
+    return bool(CONF.api_database.connection)
+
+
+def release(context, consumer_id):
+    if not available():
+        LOG.warning('No [api_database] connection: the claim of %s is left to the '
+                    'scheduler\'s ledger healing', consumer_id)
+        return 0
+    return ledger.release(context, consumer_id)
+
+
+def claim(context, consumer_id, selection):
+    if not available():
+        return False
+    return ledger.claim(context, consumer_id, selection['compute_node_uuid'],
+                        selection['resources'])

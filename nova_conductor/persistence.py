@@ -1,0 +1,69 @@
+"""Database work a cell conductor does for its computes, which have no
+database credentials. Everything targets this conductor's own cell
+([database] connection)."""
+from oslo_utils import timeutils
+
+from nova_common import compute_states as states
+from nova_common.db.api import compute_nodes
+from nova_common.db.api import instance_actions
+from nova_common.db.api import instances
+from nova_common.db.api import services
+from nova_conductor import ledger_access
+
+DATETIME_FIELDS = ('launched_at', 'terminated_at', 'created_at', 'updated_at', 'deleted_at')
+
+
+def with_datetimes(values):
+    """``values`` with the ISO strings RPC made of datetimes parsed back."""
+    converted = dict(values)
+    for field in DATETIME_FIELDS:
+        if isinstance(converted.get(field), str):
+            converted[field] = timeutils.normalize_time(timeutils.parse_isotime(converted[field]))
+    return converted
+
+
+def service_report(context, host, binary, topic, version):
+    return services.record_heartbeat(context, host, binary, topic, version)
+
+
+def compute_node_update(context, host, nodes):
+    return [compute_nodes.upsert(context, host, node['hypervisor_hostname'], node)
+            for node in nodes]
+
+
+def instance_update(context, uuid, values, expected):
+    """Update guarded by ``expected`` ({'vm_state': ..., 'task_state': ...},
+    either key optional; a list means any of them)."""
+    guards = {'expected_' + key: value for key, value in expected.items()}
+    return instances.update(context, uuid, with_datetimes(values), **guards)
+
+
+def instance_destroy(context, uuid):
+    """Soft-delete the instance and free its claim."""
+    instance = instances.soft_delete(context, uuid)
+    ledger_access.release(context, uuid)
+    instance_actions.finish(context, uuid, context.request_id)
+    return instance
+
+
+def instance_fault_create(context, uuid, code, message, details=None, host=None):
+    instances.add_fault(context, uuid, code, message, details=details, host=host)
+
+
+def action_event(context, uuid, event, phase, host=None, result=None, details=None):
+    if phase == 'start':
+        instance_actions.event_start(context, uuid, context.request_id, event, host)
+    else:
+        instance_actions.event_finish(context, uuid, context.request_id, event, result,
+                                      traceback=details)
+
+
+def instances_on_host(context, host):
+    return instances.list_by_host(context, host)
+
+
+def set_error(context, uuid, message, details=None, host=None):
+    """ERROR with a fault, claim freed: where a build ends when it cannot go on."""
+    instances.update(context, uuid, {'vm_state': states.ERROR, 'task_state': None})
+    instances.add_fault(context, uuid, 500, message, details=details, host=host)
+    ledger_access.release(context, uuid)

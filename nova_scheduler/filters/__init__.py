@@ -1,0 +1,56 @@
+"""Host filters: each removes the hosts that cannot take a request.
+
+A filter is a class with ``host_passes(host_state, spec)`` (``spec`` is
+the RequestSpec dict), registered under the ``nova.scheduler.filters``
+entry point group and enabled by name in ``[filter_scheduler]
+enabled_filters``. ``removal_reason(removed, spec)`` says in a few words
+why the hosts it removed failed; it ends up in the NoValidHost fault an
+operator reads ("RamFilter removed 10 (need 4096 MB, largest free
+2048 MB)").
+"""
+import collections
+
+from nova_scheduler import utils
+
+NAMESPACE = 'nova.scheduler.filters'
+
+# One filter's verdict on a request: how many hosts it removed, and why.
+Removal = collections.namedtuple('Removal', 'name count reason')
+
+
+class BaseHostFilter:
+    @property
+    def name(self):
+        return type(self).__name__
+
+    def host_passes(self, host_state, spec):
+        raise NotImplementedError()
+
+    def removal_reason(self, removed, spec):
+        """A short phrase on why ``removed`` (the hosts this filter turned
+        down) failed, or None."""
+        return None
+
+
+class FilterChain:
+    """The enabled filters, run in order; each sees what the previous ones
+    let through."""
+
+    def __init__(self, names):
+        self.filters = utils.load_plugins(NAMESPACE, names, 'filters')
+
+    def run(self, hosts, spec):
+        """(hosts that passed every filter, [Removal] of the filters that
+        removed any)."""
+        removals = []
+        for host_filter in self.filters:
+            passed, removed = [], []
+            for host in hosts:
+                (passed if host_filter.host_passes(host, spec) else removed).append(host)
+            if removed:
+                removals.append(Removal(host_filter.name, len(removed),
+                                        host_filter.removal_reason(removed, spec)))
+            hosts = passed
+            if not hosts:
+                break
+        return hosts, removals

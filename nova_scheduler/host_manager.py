@@ -1,0 +1,180 @@
+"""The scheduler's view of every compute node in every enabled cell.
+
+Compute nodes and nova-compute services are cached per cell. A refresh
+reads from each cell (in parallel) only the rows whose created_at,
+updated_at or deleted_at moved since the previous refresh; every
+``[scheduler] host_state_full_refresh_interval`` seconds, after a new cell
+shows up, or after a cell failed to answer, that cell is read in full.
+
+Each node seen is mirrored into the resource ledger: a provider (uuid =
+the compute node's uuid) with its VCPU, MEMORY_MB and DISK_GB inventory.
+``host_states`` then pairs the cached nodes with the ledger's current
+usage, which is read fresh for every request.
+"""
+import datetime
+import threading
+import time
+
+from oslo_log import log as logging
+from oslo_utils import timeutils
+
+from nova_common import cells_scatter
+from nova_common.conf import CONF
+from nova_common.db.api import cells as cells_db
+from nova_common.db.api import ledger
+from nova_common.db.api import services as services_db
+from nova_common.db import engines
+from nova_common.db.models import main as models
+from nova_common import exception
+from nova_scheduler import host_state
+
+LOG = logging.getLogger(__name__)
+
+# Seconds a cell has to answer before scheduling goes on without it.
+CELL_TIMEOUT = 10
+
+# Rows are stamped with the clock of whichever process wrote them; an
+# incremental read looks this far behind the previous refresh so that a
+# slightly late clock elsewhere does not hide a change.
+CLOCK_SKEW_ALLOWANCE = datetime.timedelta(seconds=10)
+
+
+def _as_dict(row):
+    return {column.name: getattr(row, column.name) for column in row.__table__.columns}
+
+
+def _changed_since(model, since):
+    """Rows (deleted ones included) written since ``since``, or every live
+    row when ``since`` is None."""
+    if since is None:
+        return model.deleted == 0
+    return ((model.created_at >= since) | (model.updated_at >= since)
+            | (model.deleted_at >= since))
+
+
+def read_cell(context, since):
+    """(compute nodes, nova-compute services) of the targeted cell that
+    changed since ``since`` (all live ones when None)."""
+    with engines.cell_reader(context) as session:
+        nodes = [_as_dict(row) for row in session.query(models.ComputeNode)
+                 .filter(_changed_since(models.ComputeNode, since))
+                 .order_by(models.ComputeNode.id)]
+        computes = [_as_dict(row) for row in session.query(models.Service)
+                    .filter(models.Service.binary == services_db.COMPUTE_BINARY,
+                            _changed_since(models.Service, since))
+                    .order_by(models.Service.id)]
+    return nodes, computes
+
+
+class _CellCache:
+    """What is known of one cell: live nodes by id, nova-compute services
+    by host, and when it was last read."""
+
+    def __init__(self, cell):
+        self.cell = cell
+        self.nodes = {}
+        self.services = {}
+        self.read_since = None
+        self.last_full_read = None
+        self.answered = False
+
+    def needs_full_read(self, now):
+        return (self.last_full_read is None or not self.answered
+                or now - self.last_full_read >= CONF.scheduler.host_state_full_refresh_interval)
+
+    def apply(self, nodes, computes, full):
+        if full:
+            self.nodes = {}
+            self.services = {}
+        for node in nodes:
+            if node['deleted']:
+                self.nodes.pop(node['id'], None)
+            else:
+                self.nodes[node['id']] = node
+        for service in computes:
+            known = self.services.get(service['host'])
+            if not service['deleted']:
+                self.services[service['host']] = service
+            elif known is not None and known['id'] == service['id']:
+                del self.services[service['host']]
+
+
+class HostManager:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._cells = {}
+        # compute node uuid -> (provider fields, inventory) as last written
+        # to the ledger, so an unchanged node costs nothing.
+        self._synced = {}
+
+    def refresh(self, context, full=False):
+        """Bring the cache up to date with every enabled cell (``full``:
+        read every cell in full) and mirror new or changed nodes into the
+        ledger."""
+        with self._lock:
+            enabled = [cell for cell in cells_db.list_cells(context, include_cell0=False)
+                       if not cell['disabled']]
+            self._cells = {cell['uuid']: self._cells.get(cell['uuid']) or _CellCache(cell)
+                           for cell in enabled}
+            now = time.monotonic()
+            plans = {}
+            for cell in enabled:
+                cache = self._cells[cell['uuid']]
+                cache.cell = cell
+                whole = full or cache.needs_full_read(now)
+                plans[cell['uuid']] = (whole, None if whole else cache.read_since)
+            started = timeutils.utcnow()
+            results = cells_scatter.scatter_gather(
+                context, enabled,
+                lambda cell_context, cell: read_cell(cell_context, plans[cell['uuid']][1]),
+                timeout=CELL_TIMEOUT)
+            for cell in enabled:
+                self._apply(context, cell, results[cell['uuid']], plans[cell['uuid']][0],
+                            started, now)
+
+    def _apply(self, context, cell, result, full, started, now):
+        cache = self._cells[cell['uuid']]
+        if cells_scatter.is_failure(result):
+            if cache.answered:
+                LOG.warning('Cell %s (%s) did not answer; its hosts are left out until it '
+                            'does: %s', cell['uuid'], cell['name'], result)
+            cache.answered = False
+            return
+        nodes, computes = result
+        cache.apply(nodes, computes, full)
+        cache.answered = True
+        cache.read_since = started - CLOCK_SKEW_ALLOWANCE
+        if full:
+            cache.last_full_read = now
+        for node in nodes:
+            if not node['deleted']:
+                self._sync_to_ledger(context, cell, node)
+
+    def _sync_to_ledger(self, context, cell, node):
+        provider = (node['hypervisor_hostname'], cell['uuid'], node['host'])
+        inventory = host_state.node_inventory(node)
+        if self._synced.get(node['uuid']) == (provider, inventory):
+            return
+        try:
+            ledger.ensure_provider(context, node['uuid'], *provider)
+            ledger.set_inventory(context, node['uuid'], inventory)
+        except exception.ResourceProviderConflict as error:
+            LOG.error('Compute node %s of host %s is left out of scheduling: %s',
+                      node['hypervisor_hostname'], node['host'], error.message)
+            self._synced.pop(node['uuid'], None)
+            return
+        self._synced[node['uuid']] = (provider, inventory)
+
+    def host_states(self, context):
+        """Fresh HostStates of every node of every enabled cell that
+        answered, with the ledger's current usage."""
+        self.refresh(context)
+        with self._lock:
+            known = [(cache, node) for cache in self._cells.values() if cache.answered
+                     for node in cache.nodes.values() if node['uuid'] in self._synced]
+            inventories = {node['uuid']: self._synced[node['uuid']][1] for _, node in known}
+        usage = ledger.usages(context, [node['uuid'] for _, node in known])
+        return [host_state.HostState(node, cache.services.get(node['host']),
+                                     cache.cell['uuid'], inventories[node['uuid']],
+                                     usage.get(node['uuid'], {}))
+                for cache, node in known]

@@ -1,0 +1,145 @@
+"""select_destinations: filter, weigh, claim; and pick alternates.
+
+For each instance of a request: the enabled filters remove the hosts that
+cannot take it, the weighers rank the rest, and a claim is made in the
+ledger on the best host (a random one of the best ``host_subset_size``).
+A claim that loses to a concurrent request moves on to the next host.
+The alternates are the next-best hosts of the same cell, unclaimed, for the
+conductor to retry on (at most ``[scheduler] max_attempts - 1``).
+
+When an instance cannot be placed, the claims made for the earlier
+instances of the request are released before NoValidHost is raised: a
+request either gets every instance placed or leaves nothing behind.
+"""
+import random
+
+from oslo_log import log as logging
+
+from nova_common.conf import CONF
+from nova_common.db.api import ledger
+from nova_scheduler import filters
+from nova_scheduler import no_valid_host
+from nova_scheduler import utils
+
+LOG = logging.getLogger(__name__)
+
+
+def _selection(host, resources, claimed):
+    return {'host': host.host, 'nodename': host.nodename,
+            'compute_node_uuid': host.uuid, 'cell_uuid': host.cell_uuid,
+            'resources': dict(resources), 'claimed': claimed}
+
+
+def _listed(values):
+    return {str(value).lower() for value in values or ()}
+
+
+def _keep(hosts, removals, label, keep, reason=None):
+    kept = [host for host in hosts if keep(host)]
+    if len(kept) < len(hosts):
+        removals.append(filters.Removal(label, len(hosts) - len(kept), reason))
+    return kept
+
+
+def restrict(hosts, spec):
+    """Apply ignore_hosts, force_hosts and force_nodes: (hosts left,
+    [Removal], whether hosts were forced). Forced hosts skip the filters,
+    as in Nova; their claim still has to fit."""
+    removals = []
+    ignored = _listed(spec.get('ignore_hosts'))
+    if ignored:
+        hosts = _keep(hosts, removals, 'ignore_hosts', lambda h: h.host.lower() not in ignored)
+    forced_hosts = _listed(spec.get('force_hosts'))
+    if forced_hosts:
+        hosts = _keep(hosts, removals, 'force_hosts', lambda h: h.host.lower() in forced_hosts,
+                      'only %s requested' % ', '.join(sorted(forced_hosts)))
+    forced_nodes = _listed(spec.get('force_nodes'))
+    if forced_nodes:
+        hosts = _keep(hosts, removals, 'force_nodes',
+                      lambda h: h.nodename.lower() in forced_nodes,
+                      'only %s requested' % ', '.join(sorted(forced_nodes)))
+    return hosts, removals, bool(forced_hosts or forced_nodes)
+
+
+def _misfit(host, resources):
+    for rc, amount in sorted(resources.items()):
+        reason = host.misfit(rc, amount)
+        if reason:
+            return '%s %s' % (rc, reason)
+    return None
+
+
+def _fitting(hosts, resources):
+    """Forced hosts skip the filters, but not the ledger: (those that can
+    hold ``resources``, [Removal] of those that cannot)."""
+    misfits = {id(host): _misfit(host, resources) for host in hosts}
+    passed = [host for host in hosts if misfits[id(host)] is None]
+    reasons = sorted({reason for reason in misfits.values() if reason})
+    removals = ([filters.Removal('capacity', len(hosts) - len(passed), '; '.join(reasons))]
+                if reasons else [])
+    return passed, removals
+
+
+def _best_first(ranked):
+    """``ranked`` with a random one of its best ``host_subset_size`` first."""
+    subset = min(CONF.filter_scheduler.host_subset_size, len(ranked))
+    if subset <= 1:
+        return ranked
+    pick = random.randrange(subset)
+    return [ranked[pick]] + ranked[:pick] + ranked[pick + 1:]
+
+
+class Selector:
+    def __init__(self, host_manager, filter_chain, weigher_chain):
+        self.host_manager = host_manager
+        self.filter_chain = filter_chain
+        self.weigher_chain = weigher_chain
+
+    def select_destinations(self, context, spec, instance_uuids, return_alternates=True):
+        """Per instance, [claimed Selection, unclaimed alternates...]."""
+        hosts = self.host_manager.host_states(context)
+        claimed = []
+        try:
+            return self._select(context, spec, instance_uuids, return_alternates, hosts,
+                                claimed)
+        except Exception:
+            for uuid in claimed:
+                ledger.release(context, uuid)
+            raise
+
+    def _select(self, context, spec, instance_uuids, return_alternates, hosts, claimed):
+        resources = utils.requested_resources(spec)
+        candidates, restrictions, forced = restrict(hosts, spec)
+        # Hosts whose claim failed hold more than we know; not retried.
+        lost = filters.Removal('claims', 0, 'taken by concurrent requests')
+        results = []
+        for index, uuid in enumerate(instance_uuids):
+            if forced:
+                passed, removals = _fitting(candidates, resources)
+            else:
+                passed, removals = self.filter_chain.run(candidates, spec)
+            ranked = _best_first(self.weigher_chain.weigh(passed, spec))
+            chosen = None
+            for host in ranked:
+                if ledger.claim(context, uuid, host.uuid, resources):
+                    chosen = host
+                    break
+                LOG.info('Claim for %s on %s failed; trying the next host', uuid, host.nodename)
+                candidates = [other for other in candidates if other is not host]
+                lost = lost._replace(count=lost.count + 1)
+            if chosen is None:
+                steps = restrictions + removals + ([lost] if lost.count else [])
+                raise no_valid_host.error(len(hosts), steps, index, len(instance_uuids))
+            claimed.append(uuid)
+            chosen.consume(resources)
+            LOG.info('Instance %s goes to %s (%s), cell %s', uuid, chosen.nodename,
+                     chosen.host, chosen.cell_uuid)
+            alternates = []
+            if return_alternates:
+                still_candidates = {id(host) for host in candidates}
+                alternates = [host for host in ranked
+                              if host is not chosen and host.cell_uuid == chosen.cell_uuid
+                              and id(host) in still_candidates][:CONF.scheduler.max_attempts - 1]
+            results.append([_selection(chosen, resources, True)]
+                           + [_selection(host, resources, False) for host in alternates])
+        return results

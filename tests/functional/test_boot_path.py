@@ -1,0 +1,208 @@
+"""The whole boot path in one process: the real API app, conductor,
+scheduler and compute managers over the in-memory transport, SQLite
+databases, the fake driver. Boot, reschedule, no valid host, delete, and
+the bad inputs that must leave nothing behind."""
+import time
+
+import pytest
+
+from nova_common.cmd import compute as compute_cmd
+from nova_common.cmd import conductor as conductor_cmd
+from nova_common.cmd import scheduler as scheduler_cmd
+from nova_common.conf import CONF
+from nova_common import context as nova_context
+from nova_common.db.api import cells
+from nova_common.db.api import ledger
+from nova_common.db import engines
+from nova_common.db.models import api as api_models
+from nova_common.db.models import main as main_models
+
+VERSION = '2.90'
+NODES = ['test-host-node1', 'test-host-node2', 'test-host-node3']
+
+
+def wait_for(predicate, timeout=20, what='condition'):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.05)
+    raise AssertionError('timed out waiting for %s' % what)
+
+
+@pytest.fixture
+def running(cloud):
+    """The cloud with its services started and its nodes reported."""
+    CONF.set_override('report_interval', 1)
+    CONF.set_override('nodes', len(NODES), group='fake_driver')
+    CONF.set_override('memory_mb', 2048, group='fake_driver')
+    CONF.set_override('periodic_task_interval', 1, group='scheduler')
+    cells.map_host(cloud.admin_context, 'test-host', cloud.cell1['uuid'])
+    daemons = [conductor_cmd.build_service(), scheduler_cmd.build_service(),
+               compute_cmd.build_service()]
+    try:
+        for daemon in daemons:
+            daemon.start()
+        wait_for(lambda: len(cloud.get('/v2.1/os-hypervisors').json['hypervisors']) == 3,
+                 what='the fake nodes')
+        _add_flavor_and_image(cloud)
+        yield cloud
+    finally:
+        for daemon in daemons:
+            daemon.stop()
+
+
+def _add_flavor_and_image(cloud):
+    cloud.post('/v2.1/flavors', {'flavor': {'name': 'small', 'ram': 512, 'vcpus': 1,
+                                            'disk': 1, 'id': 'small'}}, status=200)
+    image = cloud.post('/image/v2/images', {'name': 'img', 'disk_format': 'raw',
+                                            'visibility': 'public',
+                                            'container_format': 'bare'}, status=201).json
+    cloud.app.put('/image/v2/images/%s/file' % image['id'], b'x' * 100,
+                  headers={'X-Auth-Token': 'admin:admin',
+                           'Content-Type': 'application/octet-stream'})
+    cloud.image_id = image['id']
+
+
+def boot(cloud, name='vm', flavor='small', token='demo:demo', status=202, **extra):
+    server = {'name': name, 'imageRef': cloud.image_id, 'flavorRef': flavor,
+              'networks': 'none'}
+    server.update(extra)
+    return cloud.post('/v2.1/servers', {'server': server}, token=token, version=VERSION,
+                      status=status)
+
+
+def show(cloud, uuid, token='admin:admin'):
+    return cloud.get('/v2.1/servers/%s' % uuid, token=token, version=VERSION).json['server']
+
+
+def wait_status(cloud, uuid, wanted):
+    return wait_for(lambda: show(cloud, uuid)['status'] == wanted and show(cloud, uuid),
+                    what='server %s to be %s' % (uuid, wanted))
+
+
+def leftovers(cloud):
+    """(undeleted instances in any cell, build requests, allocations,
+    request specs)."""
+    counts = []
+    ctx = nova_context.get_admin_context()
+    total = 0
+    for cell in (cloud.cell0, cloud.cell1):
+        with nova_context.target_cell(ctx, cell) as cctx:
+            with engines.cell_reader(cctx) as session:
+                total += session.query(main_models.Instance).filter_by(deleted=0).count()
+    counts.append(total)
+    with engines.api_reader(ctx) as session:
+        for model in (api_models.BuildRequest, api_models.Allocation, api_models.RequestSpec):
+            counts.append(session.query(model).count())
+    return tuple(counts)
+
+
+def test_boot_to_active_then_delete(running):
+    uuid = boot(running).json['server']['id']
+    server = wait_status(running, uuid, 'ACTIVE')
+    assert server['OS-EXT-SRV-ATTR:hypervisor_hostname'] in NODES
+    assert server['OS-EXT-STS:power_state'] == 1
+    consumer = ledger.allocations_for(nova_context.get_admin_context(), uuid)
+    assert consumer, 'an ACTIVE server holds a claim'
+    actions = running.get('/v2.1/servers/%s/os-instance-actions' % uuid, version=VERSION)
+    assert [a['action'] for a in actions.json['instanceActions']] == ['create']
+
+    running.delete('/v2.1/servers/%s' % uuid, token='demo:demo', status=204)
+    wait_for(lambda: running.get('/v2.1/servers/%s' % uuid).status_int == 404,
+             what='the server to disappear')
+    wait_for(lambda: leftovers(running) == (0, 0, 0, 0), what='nothing left')
+
+
+def test_servers_spread_over_nodes(running):
+    uuids = [boot(running, name='vm%d' % i).json['server']['id'] for i in range(6)]
+    nodes = {wait_status(running, uuid, 'ACTIVE')['OS-EXT-SRV-ATTR:hypervisor_hostname']
+             for uuid in uuids}
+    assert nodes == set(NODES)
+
+
+def test_no_valid_host_goes_to_cell0_with_the_reason(running):
+    running.post('/v2.1/flavors', {'flavor': {'name': 'huge', 'ram': 4096, 'vcpus': 1,
+                                              'disk': 1, 'id': 'huge'}}, status=200)
+    uuid = boot(running, flavor='huge').json['server']['id']
+    server = wait_status(running, uuid, 'ERROR')
+    assert server['fault']['message'].startswith('No valid host was found.')
+    assert 'RamFilter removed 3' in server['fault']['message']
+    assert leftovers(running)[2] == 0, 'no claim for a server that found no host'
+    running.delete('/v2.1/servers/%s' % uuid, token='demo:demo', status=204)
+    assert leftovers(running) == (0, 0, 0, 0)
+
+
+def test_failed_spawn_reschedules_to_an_alternate(running):
+    CONF.set_override('fail_spawn_on_nodes', NODES[:2], group='fake_driver')
+    uuids = [boot(running, name='vm%d' % i).json['server']['id'] for i in range(3)]
+    for uuid in uuids:
+        server = wait_status(running, uuid, 'ACTIVE')
+        assert server['OS-EXT-SRV-ATTR:hypervisor_hostname'] == NODES[2]
+    allocations = ledger.usages(nova_context.get_admin_context())
+    used = {provider: usage.get('MEMORY_MB', 0) for provider, usage in allocations.items()}
+    assert sorted(used.values()) == [0, 0, 3 * 512]
+
+
+def test_every_host_failing_ends_in_error_without_a_claim(running):
+    CONF.set_override('fail_spawn_on_nodes', NODES, group='fake_driver')
+    uuid = boot(running).json['server']['id']
+    server = wait_status(running, uuid, 'ERROR')
+    assert 'Exceeded maximum number of retries' in server['fault']['message']
+    assert leftovers(running)[2] == 0
+
+
+def test_bad_requests_leave_nothing_behind(running):
+    assert boot(running, flavor='nope', status=400).json['badRequest']['message'] == \
+        'Flavor nope could not be found.'
+    body = {'server': {'name': 'x', 'imageRef': '7c3e4d2a-0000-4000-8000-000000000000',
+                       'flavorRef': 'small', 'networks': 'none'}}
+    assert 'could not be found' in running.post(
+        '/v2.1/servers', body, token='demo:demo', version=VERSION,
+        status=400).json['badRequest']['message']
+    running.post('/v2.1/servers', {'server': {'name': 'x', 'flavorRef': 'small'}},
+                 token='demo:demo', version=VERSION, status=400)
+    boot(running, key_name='missing', status=400)
+    boot(running, availability_zone='elsewhere', status=400)
+    boot(running, bogus='field', status=400)
+    running.put('/v2.1/os-quota-sets/demo', {'quota_set': {'instances': 1}}, status=200)
+    boot(running, min_count=2, max_count=2, status=403)
+    assert leftovers(running) == (0, 0, 0, 0)
+
+
+def test_max_count_is_trimmed_to_quota(running):
+    running.put('/v2.1/os-quota-sets/demo', {'quota_set': {'instances': 2}}, status=200)
+    body = boot(running, min_count=1, max_count=5, return_reservation_id=True).json
+    assert body['reservation_id'].startswith('r-')
+    listed = running.get('/v2.1/servers?reservation_id=%s' % body['reservation_id'],
+                         token='demo:demo', version=VERSION).json['servers']
+    assert len(listed) == 2
+
+
+def test_another_projects_server_cannot_be_deleted(running):
+    uuid = boot(running).json['server']['id']
+    running.delete('/v2.1/servers/%s' % uuid, token='eve:other', status=404)
+    wait_status(running, uuid, 'ACTIVE')
+
+
+def test_locked_server_delete_is_409_for_its_owner(running):
+    uuid = boot(running).json['server']['id']
+    wait_status(running, uuid, 'ACTIVE')
+    ctx = nova_context.get_admin_context()
+    from nova_common.db.api import instances
+    with nova_context.target_cell(ctx, running.cell1) as cctx:
+        instances.update(cctx, uuid, {'locked': True, 'locked_by': 'admin'})
+    fault = running.delete('/v2.1/servers/%s' % uuid, token='demo:demo', status=409).json
+    assert 'locked' in fault['conflictingRequest']['message']
+    running.post('/v2.1/servers/%s/action' % uuid, {'forceDelete': None}, status=202)
+    wait_for(lambda: leftovers(running) == (0, 0, 0, 0), what='nothing left')
+
+
+def test_delete_while_building_wins(running):
+    CONF.set_override('spawn_seconds', 1.0, group='fake_driver')
+    uuid = boot(running).json['server']['id']
+    wait_for(lambda: show(running, uuid)['OS-EXT-STS:task_state'] == 'spawning',
+             what='spawning')
+    running.delete('/v2.1/servers/%s' % uuid, token='demo:demo', status=204)
+    wait_for(lambda: leftovers(running) == (0, 0, 0, 0), what='nothing left')

@@ -1,0 +1,116 @@
+"""The boot path across two cells, every daemon its own process over
+RabbitMQ and MariaDB: 20 servers booted with openstacksdk, ACTIVE and
+spread over the hosts of both cells, listed by the ``openstack`` CLI,
+deleted without a trace; and a server no host can fit, buried in cell0 in
+ERROR with a fault that says why, holding no claim."""
+import openstack
+import pytest
+
+from tests.integration import conftest
+from tests.integration import harness
+
+NODES_PER_COMPUTE = 2
+SERVERS = 20
+
+
+@pytest.fixture(scope='module')
+def cloud(tmp_path_factory, rabbitmq, mariadb):
+    deployment = conftest.Deployment(tmp_path_factory.mktemp('boot'), rabbitmq, mariadb,
+                                     cell_names=('cell1', 'cell2'))
+    deployment.set_up_cells()
+    api = deployment.start('nova-api', deployment.top_config)
+    deployment.start('nova-conductor', deployment.top_config, name='super-conductor')
+    deployment.start('nova-scheduler', deployment.top_config)
+    fake_nodes = {'fake_driver': {'nodes': NODES_PER_COMPUTE, 'vcpus': 16,
+                                  'memory_mb': 8192, 'local_gb': 100},
+                  'compute': {'resource_update_interval': 2}}
+    for cell, host in (('cell1', 'compute-a'), ('cell2', 'compute-b')):
+        deployment.start('nova-conductor', deployment.cells[cell].conductor_config,
+                         name='%s-conductor' % cell)
+        deployment.start('nova-compute', deployment.compute_config(host, cell, **fake_nodes),
+                         name=host)
+    harness.wait_for_api(deployment.endpoint, api)
+    yield deployment
+    deployment.stop_all()
+
+
+@pytest.fixture(scope='module')
+def sdk(cloud):
+    connection = openstack.connection.Connection(
+        auth_type='none', compute_endpoint_override=cloud.compute_endpoint,
+        image_endpoint_override=cloud.endpoint + '/image')
+    # noauth2 with auth_type none acts as the user admin in project admin.
+    quota = connection.compute.put('/os-quota-sets/admin', json={
+        'quota_set': {'instances': 50, 'cores': -1, 'ram': -1}})
+    assert quota.status_code == 200, quota.text
+    return connection
+
+
+@pytest.fixture(scope='module')
+def image(sdk, tmp_path_factory):
+    disk = tmp_path_factory.mktemp('image') / 'disk.raw'
+    disk.write_bytes(b'\0' * 65536)
+    return sdk.image.create_image('boot-test', filename=str(disk), disk_format='raw',
+                                  container_format='bare')
+
+
+def _hypervisors_ready(cloud, sdk):
+    def ready():
+        cloud.manage('cell_v2', 'discover_hosts')
+        return len(list(sdk.compute.hypervisors())) == 2 * NODES_PER_COMPUTE
+    harness.wait_until(ready, 60, daemons=cloud.daemons, what='all fake nodes reported')
+
+
+def _leftovers(cloud, mariadb):
+    """Undeleted instances in any cell, build requests and allocations."""
+    instances = sum(mariadb.query(db, 'SELECT COUNT(*) FROM instances WHERE deleted = 0')[0][0]
+                    for db in [cloud.cell0_db] + [c.db for c in cloud.cells.values()])
+    build_requests = mariadb.query(cloud.api_db, 'SELECT COUNT(*) FROM build_requests')[0][0]
+    allocations = mariadb.query(cloud.api_db, 'SELECT COUNT(*) FROM allocations')[0][0]
+    return instances, build_requests, allocations
+
+
+def test_boot_list_delete_across_two_cells(cloud, sdk, image, mariadb):
+    _hypervisors_ready(cloud, sdk)
+    flavor = sdk.compute.create_flavor(name='boot.small', ram=256, vcpus=1, disk=1)
+    servers = [sdk.compute.create_server(name='boot-%02d' % index, image_id=image.id,
+                                         flavor_id=flavor.id, networks='none')
+               for index in range(SERVERS)]
+    active = [sdk.compute.wait_for_server(server, status='ACTIVE', wait=120, interval=1)
+              for server in servers]
+    nodes = {server.hypervisor_hostname for server in active}
+    assert nodes == {'compute-a-node1', 'compute-a-node2', 'compute-b-node1',
+                     'compute-b-node2'}, nodes
+
+    cli = harness.OpenStackCLI(harness.write_clouds_yaml(
+        cloud.workdir / 'clouds.yaml', 'boot', cloud.endpoint), 'boot')
+    listed = cli.json('server', 'list')
+    assert sorted(row['Name'] for row in listed) == ['boot-%02d' % i for i in range(SERVERS)]
+    assert {row['Status'] for row in listed} == {'ACTIVE'}
+
+    assert _leftovers(cloud, mariadb) == (SERVERS, 0, SERVERS * 3)
+    for server in active:
+        sdk.compute.delete_server(server)
+    for server in active:
+        sdk.compute.wait_for_delete(server, wait=120, interval=1)
+    harness.wait_until(lambda: _leftovers(cloud, mariadb) == (0, 0, 0), 60,
+                       daemons=cloud.daemons, what='no instance, build request or claim left')
+
+
+def test_unschedulable_server_lands_in_cell0_with_a_reason(cloud, sdk, image, mariadb):
+    _hypervisors_ready(cloud, sdk)
+    flavor = sdk.compute.create_flavor(name='boot.huge', ram=1024 * 1024, vcpus=1, disk=1)
+    server = sdk.compute.create_server(name='too-big', image_id=image.id, flavor_id=flavor.id,
+                                       networks='none')
+    server = sdk.compute.wait_for_server(server, status='ERROR', failures=[], wait=60,
+                                         interval=1)
+    assert server.fault['code'] == 500
+    message = server.fault['message']
+    assert message.startswith('No valid host was found.'), message
+    assert 'RamFilter removed 4' in message and 'need 1048576 MB' in message, message
+    assert mariadb.query(cloud.cell0_db, 'SELECT vm_state FROM instances WHERE uuid = %s',
+                         server.id) == (('error',),)
+    assert mariadb.query(cloud.api_db, 'SELECT COUNT(*) FROM allocations')[0][0] == 0
+    sdk.compute.delete_server(server)
+    sdk.compute.wait_for_delete(server, wait=60, interval=1)
+    assert _leftovers(cloud, mariadb) == (0, 0, 0)

@@ -9,9 +9,11 @@ logs) the cells that failed. ``cell_of_host`` finds the one cell a
 compute host belongs to.
 """
 from concurrent import futures
+import time
 
 from oslo_log import log as logging
 
+from nova_common.conf import CONF
 from nova_common import context as nova_context
 from nova_common.db.api import cells as cells_db
 from nova_common import exception
@@ -72,10 +74,24 @@ def successes(results, cells):
     return answered
 
 
+# Cell mappings rarely change; every list and quota count needs them.
+CELL_CACHE_SECONDS = 10
+_cell_cache = {}
+
+
 def all_cells(context, with_cell0=True):
     """Every cell mapping (cell0 holds the scheduler's and the super
-    conductor's service records, no compute nodes)."""
-    return cells_db.list_cells(context, include_cell0=with_cell0)
+    conductor's service records, no compute nodes). Read at most every
+    CELL_CACHE_SECONDS per API database: a new cell is seen within that."""
+    key = CONF.api_database.connection
+    cached_at, cells = _cell_cache.get(key, (None, None))
+    now = time.monotonic()
+    if cached_at is None or now - cached_at > CELL_CACHE_SECONDS:
+        cells = cells_db.list_cells(context, include_cell0=True)
+        _cell_cache[key] = (now, cells)
+    if with_cell0:
+        return list(cells)
+    return [cell for cell in cells if cell['uuid'] != cells_db.CELL0_UUID]
 
 
 def gather(context, fn, with_cell0=True, timeout=CELL_TIMEOUT):

@@ -237,8 +237,9 @@ def create_servers(context, body, version):
     zone = _availability_zone(server.get('availability_zone'))
     networks = _networks(server, version)
     min_count, max_count = _counts(server)
-    quota.check_limits(context, context.project_id,
-                       {'metadata_items': len(server.get('metadata', {}))}, context.user_id)
+    if server.get('metadata'):
+        quota.check_limits(context, context.project_id,
+                           {'metadata_items': len(server['metadata'])}, context.user_id)
     count = _allowed_count(context, flavor, min_count, max_count)
 
     reservation_id = 'r-' + secrets.token_hex(4)

@@ -26,6 +26,9 @@ def repair(context, host, driver, conductor_api):
             LOG.warning('Instance %s was being built when %s stopped: ERROR',
                         instance['uuid'], host)
             driver.destroy(context, instance)
+            # The fault first: whoever sees ERROR also sees why.
+            conductor_api.instance_fault_create(context, instance['uuid'], 500,
+                                                INTERRUPTED_BUILD % host, host=host)
             try:
                 conductor_api.instance_update(
                     context, instance['uuid'],
@@ -33,8 +36,6 @@ def repair(context, host, driver, conductor_api):
                     expected={'vm_state': states.BUILDING})
             except (exception.InstanceNotFound, exception.InstanceInvalidState):
                 continue
-            conductor_api.instance_fault_create(context, instance['uuid'], 500,
-                                                INTERRUPTED_BUILD % host, host=host)
             conductor_api.release_allocations(context, instance['uuid'])
     for uuid in set(driver.list_instance_uuids()) - known:
         LOG.warning('Removing guest %s: no live instance on this host owns it', uuid)

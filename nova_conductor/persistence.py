@@ -64,6 +64,6 @@ def instances_on_host(context, host):
 
 def set_error(context, uuid, message, details=None, host=None):
     """ERROR with a fault, claim freed: where a build ends when it cannot go on."""
-    instances.update(context, uuid, {'vm_state': states.ERROR, 'task_state': None})
     instances.add_fault(context, uuid, 500, message, details=details, host=host)
+    instances.update(context, uuid, {'vm_state': states.ERROR, 'task_state': None})
     ledger_access.release(context, uuid)

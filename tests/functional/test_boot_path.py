@@ -206,3 +206,47 @@ def test_delete_while_building_wins(running):
              what='spawning')
     running.delete('/v2.1/servers/%s' % uuid, token='demo:demo', status=204)
     wait_for(lambda: leftovers(running) == (0, 0, 0, 0), what='nothing left')
+
+
+def test_parallel_burst_never_exceeds_quota(running):
+    running.put('/v2.1/os-quota-sets/demo', {'quota_set': {'instances': 3}}, status=200)
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(
+            lambda i: boot(running, name='burst%d' % i, status=None).status_int, range(8)))
+    assert statuses.count(202) <= 3 and set(statuses) <= {202, 403}, statuses
+    listed = running.get('/v2.1/servers', token='demo:demo', version=VERSION).json['servers']
+    assert len(listed) == statuses.count(202) <= 3
+
+
+def test_fields_of_a_later_microversion_are_refused(running):
+    body = {'server': {'name': 'x', 'imageRef': running.image_id, 'flavorRef': 'small',
+                       'networks': 'none', 'description': 'd'}}
+    running.post('/v2.1/servers', body, token='demo:demo', version='2.18', status=400)
+    body['server']['tags'] = ['t']
+    running.post('/v2.1/servers', body, token='demo:demo', version='2.51', status=400)
+    assert leftovers(running) == (0, 0, 0, 0)
+
+
+def test_compute_restart_repairs_interrupted_work(running):
+    """A build that never finished goes to ERROR and frees its claim; a
+    delete that never finished is finished."""
+    from nova_common.db.api import instances
+    building = boot(running, name='stuck-build').json['server']['id']
+    deleting = boot(running, name='stuck-delete').json['server']['id']
+    for uuid in (building, deleting):
+        wait_status(running, uuid, 'ACTIVE')
+    ctx = nova_context.get_admin_context()
+    with nova_context.target_cell(ctx, running.cell1) as cctx:
+        instances.update(cctx, building, {'vm_state': 'building', 'task_state': 'spawning'})
+        instances.update(cctx, deleting, {'task_state': 'deleting'})
+    restarted = compute_cmd.build_service()
+    restarted.start()
+    try:
+        server = wait_status(running, building, 'ERROR')
+        assert 'restarted while this instance was being built' in server['fault']['message']
+        wait_for(lambda: running.get('/v2.1/servers/%s' % deleting).status_int == 404,
+                 what='the interrupted delete to finish')
+        wait_for(lambda: leftovers(running)[2] == 0, what='both claims freed')
+    finally:
+        restarted.stop()

@@ -275,3 +275,18 @@ class MetadataItemNotFound(NotFound):
 
 class MetadataLimitExceeded(Forbidden):
     msg_fmt = 'Maximum number of metadata items exceeds %(allowed)d'
+
+
+class FlavorDiskSmallerThanImage(Invalid):
+    msg_fmt = ('Flavor\'s disk is too small for requested image. Flavor disk is '
+               '%(flavor_size)i bytes, image is %(image_size)i bytes.')
+
+
+class HypervisorUnavailable(NovaException):
+    msg_fmt = 'Connection to the hypervisor is broken on host %(host)s: %(reason)s'
+
+
+class InstanceNotReady(Conflict):
+    """The instance has no host yet (a build request, or never scheduled):
+    an action that needs its guest cannot run."""
+    msg_fmt = 'Instance %(instance_id)s is not ready'

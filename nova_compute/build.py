@@ -6,6 +6,7 @@ from oslo_utils import timeutils
 
 from nova_common import compute_states as states
 from nova_common import exception
+from nova_common import notifications
 from nova_compute import instance_lock
 
 LOG = logging.getLogger(__name__)
@@ -25,17 +26,21 @@ def build_and_run(context, host, driver, conductor_api, instance, request_spec, 
             LOG.info('Not building instance %s: %s', uuid, error)
             return
         conductor_api.action_event(context, uuid, EVENT, 'start', host=host)
+        publisher = notifications.compute_publisher(host)
+        notifications.instance_action(context, publisher, instance, 'create', 'start')
         try:
             driver.spawn(context, instance, request_spec.get('image'))
         except Exception as error:  # noqa: BLE001 - any spawn failure reschedules
             LOG.warning('Spawning instance %s on %s failed: %s', uuid, instance['node'], error)
+            notifications.instance_action(context, publisher, instance, 'create', 'error',
+                                          fault=error)
             driver.destroy(context, instance)
             conductor_api.action_event(context, uuid, EVENT, 'finish', host=host,
                                        result='Error', details=traceback.format_exc())
             conductor_api.reschedule(context, instance, request_spec, alternates, str(error))
             return
         try:
-            conductor_api.instance_update(
+            instance = conductor_api.instance_update(
                 context, uuid,
                 {'vm_state': states.ACTIVE, 'task_state': None,
                  'power_state': driver.get_power_state(instance),
@@ -47,4 +52,5 @@ def build_and_run(context, host, driver, conductor_api, instance, request_spec, 
             LOG.info('Instance %s was deleted while it was spawning', uuid)
             return
         conductor_api.action_event(context, uuid, EVENT, 'finish', host=host, result='Success')
+        notifications.instance_action(context, publisher, instance, 'create', 'end')
         LOG.info('Instance %s is ACTIVE on %s', uuid, instance['node'])

@@ -2,16 +2,23 @@
 and persists everything through its cell conductor (no database access).
 
 The work itself lives in one module per task: build.py, delete.py,
-startup.py; this class is the RPC endpoint that routes to them.
+startup.py, power.py, console.py, power_sync.py; this class is the RPC
+endpoint that routes to them.
 """
+from concurrent import futures
+
 from oslo_log import log as logging
 import oslo_messaging as messaging
 
+from nova_common import compute_states
 from nova_common.conf import CONF
 from nova_common import context as nova_context
 from nova_common import manager
 from nova_compute import build
+from nova_compute import console
 from nova_compute import delete
+from nova_compute import power
+from nova_compute import power_sync
 from nova_compute import startup
 from nova_compute.virt import driver as virt_driver
 from nova_conductor import rpcapi as conductor_rpcapi
@@ -20,18 +27,26 @@ LOG = logging.getLogger(__name__)
 
 
 class ComputeManager(manager.Manager):
-    target = messaging.Target(version='1.1')
+    target = messaging.Target(version='1.2')
 
     def __init__(self, host, transport=None):
         self.host = host
         self.conductor_api = conductor_rpcapi.ConductorAPI(transport=transport)
         self.driver = None
         self.service_id = None
+        # Lifecycle events arrive on a driver thread: they are handled one at
+        # a time here, away from it.
+        self._event_worker = None
 
     def init_host(self):
         self.driver = virt_driver.load(CONF.compute_driver, self.host)
+        self._event_worker = futures.ThreadPoolExecutor(max_workers=1,
+                                                        thread_name_prefix='power-events')
+        self.driver.register_event_listener(self._on_lifecycle_event)
 
     def cleanup_host(self):
+        if self._event_worker is not None:
+            self._event_worker.shutdown(wait=True, cancel_futures=True)
         if self.driver is not None:
             self.driver.cleanup_host(self.host)
 
@@ -42,10 +57,18 @@ class ComputeManager(manager.Manager):
         context = nova_context.get_admin_context()
         startup.repair(context, self.host, self.driver, self.conductor_api)
         self.update_available_resource(context)
+        self.sync_power_states(context)
 
     def periodic_tasks(self):
-        return [('update_available_resource', self.update_available_resource,
-                 lambda: CONF.compute.resource_update_interval)]
+        tasks = [('update_available_resource', self.update_available_resource,
+                  lambda: CONF.compute.resource_update_interval)]
+        if CONF.sync_power_state_interval > 0:
+            tasks.append(('sync_power_states', self.sync_power_states,
+                          lambda: CONF.sync_power_state_interval))
+        if CONF.image_cache_manager_interval > 0:
+            tasks.append(('manage_image_cache', self.manage_image_cache,
+                          lambda: CONF.image_cache_manager_interval))
+        return tasks
 
     def update_available_resource(self, context):
         """Report every node's capacity and usage to the cell conductor."""
@@ -71,3 +94,69 @@ class ComputeManager(manager.Manager):
 
     def terminate_instance(self, context, instance):
         delete.terminate(context, self.driver, self.conductor_api, instance)
+
+    # --- power actions (1.2) ------------------------------------------------------
+
+    def _perform(self, context, instance, operation, **arguments):
+        power.perform(context, self.host, self.driver, self.conductor_api, instance,
+                      operation, **arguments)
+
+    def start_instance(self, context, instance):
+        self._perform(context, instance, power.START)
+
+    def stop_instance(self, context, instance, clean_shutdown=True):
+        self._perform(context, instance, power.STOP, clean_shutdown=clean_shutdown)
+
+    def reboot_instance(self, context, instance, reboot_type):
+        self._perform(context, instance, power.REBOOT, reboot_type=reboot_type)
+
+    def pause_instance(self, context, instance):
+        self._perform(context, instance, power.PAUSE)
+
+    def unpause_instance(self, context, instance):
+        self._perform(context, instance, power.UNPAUSE)
+
+    def suspend_instance(self, context, instance):
+        self._perform(context, instance, power.SUSPEND)
+
+    def resume_instance(self, context, instance):
+        self._perform(context, instance, power.RESUME)
+
+    def get_console_output(self, context, instance):
+        return console.get_console_output(context, self.driver, instance)
+
+    # --- power state sync -----------------------------------------------------------
+
+    def sync_power_states(self, context):
+        """Make the records of this host's instances agree with their guests."""
+        if self.service_id is None:
+            return
+        power_sync.sync_all(context, self.host, self.driver, self.conductor_api)
+
+    def manage_image_cache(self, context):
+        """Let the driver age the images cached on this host, keeping those
+        its instances were built from."""
+        if self.service_id is None:
+            return
+        instances = self.conductor_api.instances_on_host(context, self.host)
+        self.driver.manage_image_cache(
+            context, {instance['image_ref'] for instance in instances
+                      if instance.get('image_ref')})
+
+    def _on_lifecycle_event(self, instance_uuid, power_state):
+        LOG.debug('Guest %s is now %s', instance_uuid,
+                  compute_states.POWER_STATE_NAMES.get(power_state))
+        try:
+            self._event_worker.submit(self._sync_after_event, instance_uuid)
+        except RuntimeError:
+            LOG.debug('Ignoring the event about guest %s: the service is stopping',
+                      instance_uuid)
+
+    def _sync_after_event(self, instance_uuid):
+        if self.service_id is None:
+            return
+        try:
+            power_sync.sync_uuid(nova_context.get_admin_context(), self.host, self.driver,
+                                 self.conductor_api, instance_uuid)
+        except Exception:  # noqa: BLE001 - the periodic sync catches up
+            LOG.exception('Power state sync after an event about %s failed', instance_uuid)

@@ -1,11 +1,13 @@
 """Repairing what a crash left behind when the compute service starts:
 builds that never finished go to ERROR (their claim freed), deletes that
-never finished are finished, and guests without a live instance are
-removed."""
+never finished are finished, power actions that never finished are
+cleared (the power state sync then settles the instance), and guests
+without a live instance are removed."""
 from oslo_log import log as logging
 
 from nova_common import compute_states as states
 from nova_common import exception
+from nova_compute import power
 
 LOG = logging.getLogger(__name__)
 
@@ -37,6 +39,8 @@ def repair(context, host, driver, conductor_api):
             except (exception.InstanceNotFound, exception.InstanceInvalidState):
                 continue
             conductor_api.release_allocations(context, instance['uuid'])
+        elif instance['task_state'] in power.TASK_STATES:
+            power.abandon(context, driver, conductor_api, instance)
     for uuid in set(driver.list_instance_uuids()) - known:
         LOG.warning('Removing guest %s: no live instance on this host owns it', uuid)
         driver.destroy(context, {'uuid': uuid})

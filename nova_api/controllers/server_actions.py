@@ -1,19 +1,38 @@
 """POST /servers/{server_id}/action: one body key names the action.
 
 Each action is a handler ``func(req, instance, argument)`` registered in
-ACTIONS with the microversion range in which it exists.
+ACTIONS with the microversion range in which it exists. A handler's
+``@validation.body`` schemas apply to the whole request body, before the
+server is looked up (a bad body is 400 even for a missing server, as in
+Nova).
 """
+from nova_api.compute import console_output
 from nova_api.compute import delete as compute_delete
+from nova_api.compute import lock as compute_lock
 from nova_api.compute import lookup
+from nova_api.compute import power
 from nova_api.compute import state_checks
 from nova_api import handler
 from nova_api import microversion
+from nova_api.schemas import server_actions as schemas
+from nova_api import validation
 from nova_common import exception
+from nova_common.policies import console_output as console_policies
+from nova_common.policies import lock_server as lock_policies
+from nova_common.policies import pause_server as pause_policies
+from nova_common.policies import server_power as power_policies
+from nova_common.policies import suspend_server as suspend_policies
 from nova_common import policy
+
+LOCKED_REASON_VERSION = '2.73'
 
 
 def _target(instance):
     return {'project_id': instance['project_id'], 'user_id': instance['user_id']}
+
+
+def _authorize(req, rule, instance):
+    policy.authorize(req.context, rule, _target(instance))
 
 
 @handler.response(202)
@@ -23,9 +42,91 @@ def force_delete(req, instance, argument):
     compute_delete.delete_server(req.context, instance)
 
 
+@handler.response(202)
+def start(req, instance, argument):
+    _authorize(req, power_policies.SERVERS % 'start', instance)
+    power.start(req.context, instance)
+
+
+@handler.response(202)
+def stop(req, instance, argument):
+    _authorize(req, power_policies.SERVERS % 'stop', instance)
+    power.stop(req.context, instance)
+
+
+@handler.response(202)
+@validation.body(schemas.reboot)
+def reboot(req, instance, argument):
+    _authorize(req, power_policies.SERVERS % 'reboot', instance)
+    power.reboot(req.context, instance, argument['type'].upper())
+
+
+@handler.response(202)
+def pause(req, instance, argument):
+    _authorize(req, pause_policies.POLICY % 'pause', instance)
+    power.pause(req.context, instance)
+
+
+@handler.response(202)
+def unpause(req, instance, argument):
+    _authorize(req, pause_policies.POLICY % 'unpause', instance)
+    power.unpause(req.context, instance)
+
+
+@handler.response(202)
+def suspend(req, instance, argument):
+    _authorize(req, suspend_policies.POLICY % 'suspend', instance)
+    power.suspend(req.context, instance)
+
+
+@handler.response(202)
+def resume(req, instance, argument):
+    _authorize(req, suspend_policies.POLICY % 'resume', instance)
+    power.resume(req.context, instance)
+
+
+@handler.response(202)
+@validation.body(schemas.lock_v273, LOCKED_REASON_VERSION)
+def lock(req, instance, argument):
+    """Before 2.73 the body's value is ignored; from it, it may carry a
+    locked_reason."""
+    _authorize(req, lock_policies.POLICY % 'lock', instance)
+    reason = None
+    if req.at_least(LOCKED_REASON_VERSION) and argument:
+        reason = argument.get('locked_reason')
+    compute_lock.lock(req.context, instance, reason)
+
+
+@handler.response(202)
+def unlock(req, instance, argument):
+    _authorize(req, lock_policies.POLICY % 'unlock', instance)
+    if not compute_lock.is_expected_locker(req.context, instance):
+        _authorize(req, lock_policies.POLICY % 'unlock:unlock_override', instance)
+    compute_lock.unlock(req.context, instance)
+
+
+@validation.body(schemas.get_console_output)
+def get_console_output(req, instance, argument):
+    _authorize(req, console_policies.POLICY, instance)
+    length = argument.get('length')
+    output = console_output.get_console_output(
+        req.context, instance, None if length is None else int(length))
+    return {'output': output}
+
+
 # action name -> (handler, min_version, max_version)
 ACTIONS = {
     'forceDelete': (force_delete, None, None),
+    'os-start': (start, None, None),
+    'os-stop': (stop, None, None),
+    'reboot': (reboot, None, None),
+    'pause': (pause, None, None),
+    'unpause': (unpause, None, None),
+    'suspend': (suspend, None, None),
+    'resume': (resume, None, None),
+    'lock': (lock, None, None),
+    'unlock': (unlock, None, None),
+    'os-getConsoleOutput': (get_console_output, None, None),
 }
 
 
@@ -38,6 +139,7 @@ def action(req, server_id):
     if entry is None or not _serves(entry, req.version):
         raise exception.Invalid('There is no such action: %s' % name)
     func = entry[0]
+    validation.validate_request(func, req)
     instance = lookup.get_server(req.context, server_id)
     return handler.Reply(getattr(func, 'response_status', 200), func(req, instance, argument))
 

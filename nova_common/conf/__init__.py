@@ -16,11 +16,14 @@ from nova_common.conf import filter_scheduler
 from nova_common.conf import glance
 from nova_common.conf import host_capacity
 from nova_common.conf import image
+from nova_common.conf import libvirt
+from nova_common.conf import notifications
 from nova_common.conf import quota
 from nova_common.conf import scheduler
 
 CONF = cfg.CONF
 
 for _module in (default, api, api_database, compute, database, fake_driver, scheduler,
-                filter_scheduler, host_capacity, quota, glance, image):
+                filter_scheduler, host_capacity, quota, glance, image, libvirt,
+                notifications):
     _module.register_opts(CONF)

@@ -1,4 +1,5 @@
-"""[compute] options of the compute service."""
+"""[compute] options of the compute service, and the [DEFAULT] ones Nova
+keeps there for computes (power state sync, clean shutdown)."""
 from oslo_config import cfg
 
 GROUP = 'compute'
@@ -12,10 +13,28 @@ opts = [
                     'a persistence call before it logs and retries later.'),
 ]
 
+default_opts = [
+    cfg.IntOpt('sync_power_state_interval', default=600,
+               help='Seconds between two runs of the task that compares the power '
+                    'state of every guest on this host with the database and fixes '
+                    'the record (a guest that shut down by itself shows SHUTOFF). '
+                    'Zero or a negative value disables the task; hypervisor events '
+                    'still sync power states promptly. Read at service start.'),
+    cfg.IntOpt('image_cache_manager_interval', default=2400,
+               help='Seconds between two runs of the task that ages the image cache '
+                    'of this host (drivers with a cache, such as libvirt\'s _base). '
+                    'Zero or a negative value disables the task. Read at service '
+                    'start.'),
+    cfg.IntOpt('shutdown_timeout', default=60, min=0,
+               help='Seconds a clean shutdown (ACPI power button) of a guest may take '
+                    'before the guest is stopped hard. Zero stops it hard at once.'),
+]
+
 
 def register_opts(conf):
     conf.register_opts(opts, group=GROUP)
+    conf.register_opts(default_opts)
 
 
 def list_opts():
-    return {GROUP: opts}
+    return {GROUP: opts, 'DEFAULT': default_opts}

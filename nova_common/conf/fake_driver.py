@@ -15,6 +15,10 @@ opts = [
                  help='How long a fake spawn takes, to mimic a hypervisor.'),
     cfg.ListOpt('fail_spawn_on_nodes', default=[],
                 help='Nodes on which every spawn fails (to exercise rescheduling).'),
+    cfg.ListOpt('fail_operations', default=[],
+                help='Guest operations that always fail (power_off, power_on, reboot, '
+                     'pause, unpause, suspend, resume, get_console_output), to exercise '
+                     'how the compute service recovers.'),
 ]
 
 

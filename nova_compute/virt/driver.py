@@ -50,6 +50,54 @@ class ComputeDriver:
         """The guest's power state (nova_common.compute_states numbers)."""
         raise NotImplementedError()
 
+    def power_off(self, instance, timeout=0):
+        """Stop the guest. ``timeout`` > 0: a clean shutdown (ACPI power
+        button) waiting up to that many seconds, then a hard stop; 0: a hard
+        stop at once. A guest that is off already is fine."""
+        raise NotImplementedError()
+
+    def power_on(self, context, instance):
+        """Start the stopped guest; a running guest is fine."""
+        raise NotImplementedError()
+
+    def reboot(self, context, instance, reboot_type):
+        """Reboot the guest: 'SOFT' asks it through ACPI (and falls back to
+        'HARD' when it does not come back in time), 'HARD' resets it, and
+        starts it whatever state it was in."""
+        raise NotImplementedError()
+
+    def pause(self, instance):
+        """Freeze the running guest in memory."""
+        raise NotImplementedError()
+
+    def unpause(self, instance):
+        """Let the paused guest run again."""
+        raise NotImplementedError()
+
+    def suspend(self, context, instance):
+        """Save the guest's memory to disk and stop it."""
+        raise NotImplementedError()
+
+    def resume(self, context, instance):
+        """Start the suspended guest from its saved memory."""
+        raise NotImplementedError()
+
+    def get_console_output(self, context, instance):
+        """The guest's whole serial console log (str); the API keeps the
+        last lines a caller asks for."""
+        raise NotImplementedError()
+
+    def manage_image_cache(self, context, used_image_ids):
+        """Age the driver's cache of images, keeping ``used_image_ids``
+        (the images of this host's instances). Drivers without a cache
+        do nothing."""
+
+    def register_event_listener(self, callback):
+        """Have ``callback(instance_uuid, power_state)`` called, from a
+        thread of the driver's, whenever a guest's power state changes by
+        itself or by an operation. Drivers without such events do nothing;
+        the periodic power state sync then catches up."""
+
 
 def load(name, host):
     """The driver registered under ``name`` in the nova.virt.drivers group."""

@@ -2,6 +2,12 @@
 
 Used by functional tests and the scale benchmark; one compute service can
 report many fake nodes so that a test has dozens of hosts.
+
+Guests have a power state that the power operations move, and a console
+log with one line per event ("fake console: booted <uuid>", ...). Every
+power state change is reported to the event listener, as libvirt's
+lifecycle events are; ``simulate_guest_shutdown`` makes a guest stop by
+itself. [fake_driver] fail_operations makes chosen operations fail.
 """
 import threading
 import time
@@ -18,8 +24,10 @@ class FakeDriver(driver.ComputeDriver):
     def __init__(self):
         self.host = None
         self._lock = threading.Lock()
-        # uuid -> {'node', 'power_state', 'memory_mb', 'vcpus', 'root_gb'}
+        # uuid -> {'node', 'power_state', 'memory_mb', 'vcpus', 'root_gb',
+        #          'console': [lines]}
         self.guests = {}
+        self._listeners = []
 
     def init_host(self, host):
         self.host = host
@@ -63,7 +71,8 @@ class FakeDriver(driver.ComputeDriver):
             self.guests[instance['uuid']] = {
                 'node': instance['node'], 'power_state': compute_states.RUNNING,
                 'memory_mb': flavor.get('memory_mb', 0), 'vcpus': flavor.get('vcpus', 0),
-                'root_gb': flavor.get('root_gb', 0)}
+                'root_gb': flavor.get('root_gb', 0),
+                'console': ['fake console: booted %s' % instance['uuid']]}
 
     def destroy(self, context, instance):
         with self._lock:
@@ -77,3 +86,87 @@ class FakeDriver(driver.ComputeDriver):
         with self._lock:
             guest = self.guests.get(instance['uuid'])
         return guest['power_state'] if guest else compute_states.NOSTATE
+
+    # --- power operations ------------------------------------------------------
+
+    def _change(self, operation, instance, power_state, line, allowed_from=None):
+        """Move the guest to ``power_state`` (logging ``line`` on its
+        console) and tell the listeners; InstanceNotFound without a guest,
+        InstanceInvalidState when it is not in one of ``allowed_from``."""
+        uuid = instance['uuid']
+        self._maybe_fail(operation)
+        with self._lock:
+            guest = self.guests.get(uuid)
+            if guest is None:
+                raise exception.InstanceNotFound(instance_id=uuid)
+            if allowed_from is not None and guest['power_state'] not in allowed_from:
+                raise exception.InstanceInvalidState(
+                    action=operation, instance_uuid=uuid, attr='power_state',
+                    state=compute_states.POWER_STATE_NAMES.get(guest['power_state']))
+            changed = guest['power_state'] != power_state
+            guest['power_state'] = power_state
+            guest['console'].append('fake console: %s' % line)
+        if changed:
+            self._notify(uuid, power_state)
+
+    def _maybe_fail(self, operation):
+        if operation in CONF.fake_driver.fail_operations:
+            raise exception.NovaException('Injected %s failure' % operation)
+
+    def power_off(self, instance, timeout=0):
+        self._change('power_off', instance, compute_states.SHUTDOWN,
+                     'powered off (%s)' % ('clean' if timeout else 'hard'))
+
+    def power_on(self, context, instance):
+        self._change('power_on', instance, compute_states.RUNNING, 'powered on')
+
+    def reboot(self, context, instance, reboot_type):
+        self._change('reboot', instance, compute_states.RUNNING,
+                     'rebooted (%s)' % reboot_type)
+
+    def pause(self, instance):
+        self._change('pause', instance, compute_states.POWER_PAUSED, 'paused',
+                     allowed_from=(compute_states.RUNNING,))
+
+    def unpause(self, instance):
+        self._change('unpause', instance, compute_states.RUNNING, 'unpaused',
+                     allowed_from=(compute_states.POWER_PAUSED,))
+
+    def suspend(self, context, instance):
+        self._change('suspend', instance, compute_states.POWER_SUSPENDED, 'suspended',
+                     allowed_from=(compute_states.RUNNING, compute_states.POWER_PAUSED))
+
+    def resume(self, context, instance):
+        self._change('resume', instance, compute_states.RUNNING, 'resumed',
+                     allowed_from=(compute_states.POWER_SUSPENDED,))
+
+    def get_console_output(self, context, instance):
+        self._maybe_fail('get_console_output')
+        with self._lock:
+            guest = self.guests.get(instance['uuid'])
+            if guest is None:
+                raise exception.InstanceNotFound(instance_id=instance['uuid'])
+            return ''.join(line + '\n' for line in guest['console'])
+
+    # --- events ----------------------------------------------------------------
+
+    def register_event_listener(self, callback):
+        with self._lock:
+            self._listeners.append(callback)
+
+    def _notify(self, uuid, power_state):
+        with self._lock:
+            listeners = list(self._listeners)
+        for callback in listeners:
+            callback(uuid, power_state)
+
+    def simulate_guest_shutdown(self, uuid, send_event=True):
+        """The guest powers itself off (as a guest OS running ``poweroff``
+        does); listeners hear of it unless ``send_event`` is False, which
+        leaves the change for the periodic sync to find."""
+        with self._lock:
+            guest = self.guests[uuid]
+            guest['power_state'] = compute_states.SHUTDOWN
+            guest['console'].append('fake console: shut down by the guest')
+        if send_event:
+            self._notify(uuid, compute_states.SHUTDOWN)

@@ -602,3 +602,26 @@ def delete_all_tags(context, uuid):
     with engines.cell_writer(context) as session:
         _live_row(session, uuid)
         session.execute(TAGS.delete().where(TAGS.c.resource_id == uuid))
+
+
+# --- lock --------------------------------------------------------------------------
+
+LOCKED_REASON = 'locked_reason'
+
+
+def set_locked(context, uuid, locked_by, reason=None):
+    """Lock a live instance (``locked_by``: 'owner' or 'admin', as Nova
+    records who locked it; ``reason`` kept in system metadata as
+    locked_reason) or, with ``locked_by`` None, unlock it and forget the
+    reason. Returns the instance."""
+    reason_rows = (SYSTEM_METADATA.c.instance_uuid == uuid, SYSTEM_METADATA.c.deleted == 0,
+                   SYSTEM_METADATA.c.key == LOCKED_REASON)
+    with engines.cell_writer(context) as session:
+        _live_row(session, uuid)
+        session.execute(INSTANCES.update().where(INSTANCES.c.uuid == uuid).values(
+            locked=locked_by is not None, locked_by=locked_by, updated_at=timeutils.utcnow()))
+        session.execute(SYSTEM_METADATA.delete().where(*reason_rows))
+        if locked_by is not None and reason is not None:
+            session.execute(SYSTEM_METADATA.insert().values(
+                instance_uuid=uuid, key=LOCKED_REASON, value=reason, deleted=0))
+        return _complete(session, [_live_row(session, uuid)], False)[0]

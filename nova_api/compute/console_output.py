@@ -1,0 +1,60 @@
+"""os-getConsoleOutput: the guest's serial console log, asked of its
+compute host (an RPC call on the cell's transport), cut to the last
+``length`` lines here.
+
+As in Nova: a server with no host yet is not ready (409), nor is one being
+deleted or migrated (409); the state of the guest does not matter otherwise
+(a stopped guest's log is still there). Control characters other than tab
+and newline are removed from the text.
+"""
+import re
+
+import oslo_messaging as messaging
+
+from nova_api.compute import power
+from nova_common import compute_states as states
+from nova_common import exception
+from nova_compute import rpcapi as compute_rpcapi
+
+_LINE = re.compile(r'[^\n]*\n|[^\n]+\Z')
+_CONTROL_CHARACTERS = re.compile('[\x00-\x08\x0b-\x1f]')
+_REJECTED_TASKS = (states.DELETING, states.MIGRATING)
+
+
+def tail(output, length):
+    """The last ``length`` lines of ``output`` (each with its newline); all
+    of it when ``length`` is None or negative."""
+    if length is None or length < 0:
+        return output
+    if length == 0:
+        return ''
+    return ''.join(_LINE.findall(output)[-length:])
+
+
+def clean(output):
+    return _CONTROL_CHARACTERS.sub('', output)
+
+
+def get_console_output(context, instance, length=None):
+    power.require_host(instance)
+    if instance.get('task_state') in _REJECTED_TASKS:
+        raise exception.InstanceInvalidState(
+            action='get_console_output', instance_uuid=instance['uuid'], attr='task_state',
+            state=instance['task_state'])
+    cell = power.cell_of(context, instance)
+    host = instance['host']
+    try:
+        output = compute_rpcapi.ComputeAPI.for_cell(cell).get_console_output(
+            context, host, instance)
+    except messaging.MessagingTimeout:
+        raise exception.ComputeServiceUnavailable(host=host)
+    except exception.InstanceNotFound:
+        # The guest went away (a delete) while we asked.
+        raise exception.InstanceNotFound(instance_id=instance['uuid'])
+    except NotImplementedError:
+        raise exception.FeatureNotSupported()
+    except messaging.RemoteError as error:
+        if error.exc_type in ('NoSuchMethod', 'UnsupportedVersion'):
+            raise exception.FeatureNotSupported()
+        raise
+    return clean(tail(output, length))

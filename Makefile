@@ -29,8 +29,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# libvirt-python (the libvirt driver's binding) builds against libvirt-dev:
+# installed when the host has it, so the all-in-one can boot real guests.
 $(VENV)/.installed-run: requirements.txt setup.cfg | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt -e .
+	if pkg-config --exists libvirt 2>/dev/null; then \
+		$(BIN)/pip install --quiet 'libvirt-python>=9.0.0'; fi
 	touch $@
 
 $(VENV)/.installed-test: requirements.txt test-requirements.txt setup.cfg | $(BIN)/python
@@ -53,9 +57,10 @@ deb-packages:
 			apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-# RabbitMQ and MariaDB for tests/integration: started (as root, without
-# systemd) when installed but not answering on their ports.
+# RabbitMQ, MariaDB, virtlogd and libvirtd for tests/integration: started
+# (as root, without systemd) when installed but not answering.
 services:
+	@if [ "$$(id -u)" = 0 ]; then bash tools/setup-libvirt.sh; fi
 	@port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$$1") 2>/dev/null; }; \
 	wait_port() { for _ in $$(seq 60); do port_open $$1 && return 0; sleep 1; done; \
 		echo "$$2 did not start"; return 1; }; \

@@ -39,6 +39,33 @@ def _flavor(context, flavor_ref):
     return flavor
 
 
+def _image_ref(server):
+    """The image to boot: imageRef, or the one mapping of an image to a
+    local root disk that clients such as the openstack CLI send with it.
+    Any other block device mapping needs block storage, which is not here."""
+    image_ref = server.get('imageRef')
+    mappings = server.get('block_device_mapping_v2') or []
+    if not mappings:
+        return image_ref
+    if len(mappings) > 1 or not _is_local_image_boot(mappings[0]):
+        raise exception.Invalid('Block device mappings other than one image copied to '
+                                'a local root disk are not supported: this cloud has '
+                                'no block storage.')
+    mapped = mappings[0].get('uuid')
+    if not mapped:
+        raise exception.Invalid('The block device mapping of the image needs its uuid.')
+    if image_ref and image_ref != mapped:
+        raise exception.Invalid('imageRef %s and the image %s of the block device mapping '
+                                'differ.' % (image_ref, mapped))
+    return mapped
+
+
+def _is_local_image_boot(mapping):
+    return (mapping.get('source_type') == 'image'
+            and mapping.get('destination_type', 'local') == 'local'
+            and str(mapping.get('boot_index')) == '0')
+
+
 def _image(context, image_ref, flavor):
     if not image_ref:
         raise exception.Invalid('Cannot boot without an image: imageRef is required '
@@ -232,7 +259,7 @@ def create_servers(context, body, version):
     bad input or over quota, 503 when the conductor cannot be reached."""
     server = body['server']
     flavor = _flavor(context, server['flavorRef'])
-    image = _image(context, server.get('imageRef'), flavor)
+    image = _image(context, _image_ref(server), flavor)
     key_pair = _key_pair(context, server.get('key_name'))
     zone = _availability_zone(server.get('availability_zone'))
     networks = _networks(server, version)

@@ -14,6 +14,23 @@ _network = {'type': 'object', 'properties': {
     'fixed_ip': {'type': 'string'}, 'port': {'type': ['string', 'null']},
     'uuid': {'type': 'string'}}, 'additionalProperties': False}
 _tag = {'type': 'string', 'minLength': 1, 'maxLength': 60, 'pattern': '^[^,/]*$'}
+# Only the mapping a client sends for a plain image boot (the image copied to
+# a local root disk) is accepted: there is no block storage service here.
+_block_device_mapping = {'type': 'object', 'properties': {
+    'source_type': {'type': 'string', 'enum': ['image', 'volume', 'snapshot', 'blank']},
+    'destination_type': {'type': 'string', 'enum': ['local', 'volume']},
+    'uuid': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+    'boot_index': {'type': ['integer', 'string', 'null']},
+    'delete_on_termination': {'type': ['boolean', 'string']},
+    'device_name': {'type': ['string', 'null']},
+    'device_type': {'type': ['string', 'null']},
+    'disk_bus': {'type': ['string', 'null']},
+    'guest_format': {'type': ['string', 'null']},
+    'volume_size': {'type': ['integer', 'string', 'null']},
+    'volume_type': {'type': ['string', 'null']},
+    'no_device': {},
+    'tag': {'type': 'string', 'maxLength': 60},
+}, 'additionalProperties': False}
 _hostname = {'type': 'string', 'minLength': 2, 'maxLength': 255,
              'pattern': '^[a-zA-Z0-9-._]*$'}
 
@@ -40,7 +57,7 @@ _server_v21 = {
         'max_count': _positive_int,
         'return_reservation_id': {'type': ['boolean', 'string'],
                                   'enum': [True, False, 'True', 'False', 'true', 'false']},
-        'block_device_mapping_v2': {'type': 'array', 'maxItems': 0},
+        'block_device_mapping_v2': {'type': 'array', 'items': _block_device_mapping},
     },
     'required': ['name', 'flavorRef'],
     'additionalProperties': False,

@@ -1,13 +1,11 @@
 """What os-hypervisors shows of a compute node and its nova-compute service."""
 from oslo_serialization import jsonutils
 
+from nova_common.conf import CONF
 from nova_common import servicegroup
 
 COLLECTION = 'os-hypervisors'
 
-# Nova names an instance after its database id with the default
-# instance_name_template; os-hypervisors shows that name.
-INSTANCE_NAME_TEMPLATE = 'instance-%08x'
 
 # Usage fields, shown by detailed views up to 2.87 (2.88 dropped them).
 USAGE_FIELDS = ('vcpus', 'memory_mb', 'local_gb', 'vcpus_used', 'memory_mb_used',
@@ -56,7 +54,7 @@ def add_servers(req, view, instances, with_servers):
     """Add the instances of the node's host: when there are some, and from
     2.75 also as an empty list when they were asked for."""
     if instances:
-        view['servers'] = [{'name': INSTANCE_NAME_TEMPLATE % instance['id'],
+        view['servers'] = [{'name': CONF.instance_name_template % instance['id'],
                             'uuid': instance['uuid']} for instance in instances]
     elif with_servers and req.at_least('2.75'):
         view['servers'] = []

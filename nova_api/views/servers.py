@@ -28,7 +28,6 @@ FULL_UPDATE_VERSION = '2.75'
 PROGRESS_STATUSES = ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING')
 FAULT_STATUSES = ('ERROR', 'DELETED')
 IMAGE_PROPERTY_PREFIX = 'image_'
-INSTANCE_NAME_TEMPLATE = 'instance-%08x'
 
 # host_status values (Nova's HostStatus)
 HOST_UP = 'UP'
@@ -149,7 +148,7 @@ def _extended_attributes(req, instance):
         'OS-EXT-SRV-ATTR:host': instance.get('host'),
         'OS-EXT-SRV-ATTR:hypervisor_hostname': instance.get('node'),
         'OS-EXT-SRV-ATTR:instance_name':
-            INSTANCE_NAME_TEMPLATE % instance['id'] if instance.get('id') else '',
+            CONF.instance_name_template % instance['id'] if instance.get('id') else '',
     }
     if req.at_least('2.3'):
         body.update({

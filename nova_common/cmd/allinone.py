@@ -33,8 +33,10 @@ def parse_arguments(argv=None):
                         help='where the databases, logs and clouds.yaml live')
     parser.add_argument('--port', type=int, default=8774, help='API port (default 8774)')
     parser.add_argument('--host', default='127.0.0.1', help='API listen address')
-    parser.add_argument('--driver', choices=['fake'], default='fake',
-                        help='virt driver of the compute service')
+    parser.add_argument('--driver', choices=['auto', 'fake', 'libvirt'], default='auto',
+                        help='virt driver of the compute service: libvirt boots real '
+                             'guests; auto (the default) picks libvirt when libvirtd '
+                             'answers, else the fake driver')
     parser.add_argument('--config-file', action='append', default=[],
                         help='extra nova.conf files, read before the all-in-one settings')
     return parser.parse_args(argv)
@@ -42,6 +44,41 @@ def parse_arguments(argv=None):
 
 def _sqlite(data_dir, name):
     return 'sqlite:///%s' % os.path.join(data_dir, name + '.db')
+
+
+def libvirt_reachable(uri):
+    """Whether libvirt-python is installed and ``uri`` opens."""
+    try:
+        import libvirt
+    except ImportError:
+        return False
+    libvirt.registerErrorHandler(lambda *_: None, None)
+    try:
+        libvirt.open(uri).close()
+    except libvirt.libvirtError:
+        return False
+    return True
+
+
+def kvm_usable():
+    """Whether guests can run under KVM: /dev/kvm is ours and the CPU has
+    hardware virtualisation. (Some nested hosts offer a /dev/kvm whose
+    guests never run; their CPUs show neither vmx nor svm.)"""
+    if not os.access('/dev/kvm', os.R_OK | os.W_OK):
+        return False
+    try:
+        with open('/proc/cpuinfo') as cpuinfo:
+            flags = {flag for line in cpuinfo if line.startswith('flags')
+                     for flag in line.split(':', 1)[1].split()}
+    except OSError:
+        return False
+    return bool(flags & {'vmx', 'svm'})
+
+
+def choose_driver(requested, uri):
+    if requested != 'auto':
+        return requested
+    return 'libvirt' if libvirt_reachable(uri) else 'fake'
 
 
 def configure(args):
@@ -53,6 +90,9 @@ def configure(args):
         argv += ['--config-file', path]
     config.parse_args(argv)
     os.makedirs(args.data_dir, exist_ok=True)
+    args.driver = choose_driver(args.driver, CONF.libvirt.connection_uri)
+    if args.driver == 'libvirt' and not kvm_usable():
+        CONF.set_override('virt_type', 'qemu', group='libvirt')
     overrides = [
         ('transport_url', IN_PROCESS_TRANSPORT, None),
         ('state_path', args.data_dir, None),
@@ -156,10 +196,16 @@ def main(argv=None):
     endpoint = 'http://%s:%d' % (args.host, server.server_port)
     clouds = write_clouds_yaml(args.data_dir, endpoint)
     print('nova-allinone is running: compute API at %s/v2.1' % endpoint)
+    print('Guests: %s driver%s' % (CONF.compute_driver, ' (virt_type %s)' % CONF.libvirt.virt_type
+                                   if CONF.compute_driver == 'libvirt' else ''))
     print('Data and logs: %s' % args.data_dir)
     print('clouds.yaml entry "%s" written to: %s' % (CLOUD_NAME, ', '.join(clouds)))
     print('Try:  openstack --os-cloud %s compute service list' % CLOUD_NAME)
     print('      openstack --os-cloud %s flavor list' % CLOUD_NAME)
+    print('      openstack --os-cloud %s image create --file DISK --disk-format qcow2 IMAGE'
+          % CLOUD_NAME)
+    print('      openstack --os-cloud %s server create --image IMAGE --flavor m1.tiny '
+          '--nic none --wait VM' % CLOUD_NAME)
     print('Stop with Ctrl-C.', flush=True)
 
     stop = threading.Event()

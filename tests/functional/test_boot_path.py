@@ -171,6 +171,41 @@ def test_bad_requests_leave_nothing_behind(running):
     assert leftovers(running) == (0, 0, 0, 0)
 
 
+def _image_to_local(uuid, **changes):
+    mapping = {'uuid': uuid, 'source_type': 'image', 'destination_type': 'local',
+               'boot_index': 0, 'delete_on_termination': True}
+    mapping.update(changes)
+    return mapping
+
+
+def test_image_mapped_to_a_local_disk_boots_like_image_ref(running):
+    """The openstack CLI sends the image both as imageRef and as the one
+    block device mapping of an image to a local root disk."""
+    uuid = boot(running, block_device_mapping_v2=[_image_to_local(running.image_id)]
+                ).json['server']['id']
+    assert wait_status(running, uuid, 'ACTIVE')['image']['id'] == running.image_id
+    server = {'name': 'bdm-only', 'flavorRef': 'small', 'networks': 'none',
+              'block_device_mapping_v2': [_image_to_local(running.image_id,
+                                                          boot_index='0')]}
+    uuid = running.post('/v2.1/servers', {'server': server}, token='demo:demo',
+                        version=VERSION, status=202).json['server']['id']
+    assert wait_status(running, uuid, 'ACTIVE')['image']['id'] == running.image_id
+
+
+def test_block_storage_mappings_are_refused(running):
+    volume = _image_to_local('5a2a0f2e-1d7e-4a43-9d0c-3b7f00000001', source_type='volume',
+                             destination_type='volume')
+    other_image = _image_to_local('5a2a0f2e-1d7e-4a43-9d0c-3b7f00000002')
+    for mappings in ([volume], [_image_to_local(running.image_id), volume], [other_image],
+                     [_image_to_local(running.image_id, boot_index=1)],
+                     [{'source_type': 'image', 'destination_type': 'local',
+                       'boot_index': 0}]):
+        fault = boot(running, block_device_mapping_v2=mappings, status=400).json
+        assert fault['badRequest']['code'] == 400
+    boot(running, block_device_mapping_v2=[{'bogus': 1}], status=400)
+    assert leftovers(running) == (0, 0, 0, 0)
+
+
 def test_max_count_is_trimmed_to_quota(running):
     running.put('/v2.1/os-quota-sets/demo', {'quota_set': {'instances': 2}}, status=200)
     body = boot(running, min_count=1, max_count=5, return_reservation_id=True).json

@@ -212,14 +212,14 @@ def nova_manage(config_file, *args, expect=0, timeout=120):
 class Daemon:
     """A console script running as its own process, output in ``log_path``."""
 
-    def __init__(self, name, command, log_path):
+    def __init__(self, name, command, log_path, env=None):
         self.name = name
         self.command = command
         self.log_path = pathlib.Path(log_path)
         self._log = self.log_path.open('ab')
         self.process = subprocess.Popen(
             command, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=dict(os.environ, PYTHONUNBUFFERED='1'))
+            env=dict(os.environ, PYTHONUNBUFFERED='1', **(env or {})))
         RUNNING_DAEMONS.append(self)
 
     def alive(self):

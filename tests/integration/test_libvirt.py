@@ -1,0 +1,132 @@
+"""Real guests: the libvirt driver against the host's libvirtd (qemu:///system)
+with virt_type = qemu (TCG), every daemon its own process over RabbitMQ and
+MariaDB, the ``openstack`` CLI as the caller (see libvirt_cloud.py for the
+deployment and how the test guest is uploaded).
+
+One server goes through create, the console log, stop, start, a soft and a
+hard reboot, pause, unpause, suspend, resume, a shutdown from inside (the
+power state sync shows SHUTOFF) and delete; after each step ``virsh`` must
+agree with the API. After delete no domain, no disk and no allocation
+remain.
+
+Needs libvirtd and QEMU (tools/setup-libvirt.sh): skipped without them,
+failed under CI=true.
+"""
+import os
+import subprocess
+
+import pytest
+
+from tests.integration.libvirt_cloud import ACPI_READY
+from tests.integration.libvirt_cloud import BOOTED
+from tests.integration.libvirt_cloud import LibvirtCloud
+from tests.integration.libvirt_cloud import require_libvirt
+from tests.integration.libvirt_cloud import virsh
+
+
+@pytest.fixture(scope='module')
+def cloud(tmp_path_factory, rabbitmq, mariadb):
+    require_libvirt()
+    cloud = LibvirtCloud(tmp_path_factory.mktemp('libvirt'), rabbitmq, mariadb,
+                         compute_options={'DEFAULT': {'shutdown_timeout': 20},
+                                          'libvirt': {'soft_reboot_wait': 20}})
+    yield cloud
+    cloud.stop()
+
+
+@pytest.fixture(scope='module')
+def hypervisor(cloud):
+    return cloud.hypervisor()
+
+
+def test_hypervisor_reports_the_real_host(cloud, hypervisor):
+    assert hypervisor['hypervisor_type'] == 'QEMU'
+    qemu_version = subprocess.run(['qemu-system-x86_64', '--version'], capture_output=True,
+                                  text=True).stdout.split()[3]
+    major, minor, micro = (int(part) for part in qemu_version.split('.')[:3])
+    assert hypervisor['hypervisor_version'] == major * 1000000 + minor * 1000 + micro
+    assert hypervisor['vcpus'] == os.cpu_count()
+    meminfo = dict(line.split(':', 1) for line in open('/proc/meminfo'))
+    assert hypervisor['memory_mb'] == int(meminfo['MemTotal'].split()[0]) // 1024
+    stat = os.statvfs(cloud.instances_path)
+    assert hypervisor['local_gb'] == stat.f_frsize * stat.f_blocks // 1024 ** 3
+    assert hypervisor['state'] == 'up' and hypervisor['status'] == 'enabled'
+
+
+def boot_server(cloud, image_id, flavor, name):
+    return cloud.cli.json('--os-compute-api-version', '2.90', 'server', 'create',
+                          '--image', image_id, '--flavor', flavor, '--nic', 'none', '--wait',
+                          name)
+
+
+def test_server_lifecycle_on_a_real_guest(cloud, hypervisor, mariadb):
+    cli = cloud.cli
+    image_id, marker = cloud.upload_test_guest()
+    cli.run('flavor', 'create', '--ram', '256', '--vcpus', '1', '--disk', '1', 'nt.tiny')
+
+    server = boot_server(cloud, image_id, 'nt.tiny', 'nt-guest')
+    uuid = server['id']
+    assert server['status'] == 'ACTIVE'
+    assert server['OS-EXT-SRV-ATTR:host'] == cloud.host
+    instance_dir = cloud.instances_path / uuid
+
+    def server_now():
+        return cloud.get('/servers/%s' % uuid)[1]['server']
+
+    def console():
+        return cli.run('console', 'log', 'show', uuid).stdout
+
+    def seen(count, line=BOOTED):
+        cloud.wait(lambda: cloud.console_file(uuid).count(line) >= count,
+                   '%s #%d on the console' % (line, count))
+
+    def domstate():
+        return virsh('domstate', uuid).stdout.strip()
+
+    def act(command, expected_status, expected_domstate, *args):
+        cli.run('server', command, *args, uuid)
+        cloud.wait(lambda: (server_now()['status'], server_now()['OS-EXT-STS:task_state'])
+                   == (expected_status, None), '%s to end in %s' % (command, expected_status))
+        assert domstate() == expected_domstate, command
+
+    # The guest really booted from our kernel, ramdisk and root disk.
+    assert domstate() == 'running'
+    seen(1, ACPI_READY)
+    output = console()
+    assert BOOTED in output
+    assert 'NOVA-TEST-GUEST-DISK-TEXT: %s' % marker in output
+    assert len(cli.run('console', 'log', 'show', '--lines', '2', uuid).stdout.splitlines()) <= 2
+    disk = instance_dir / 'disk'
+    assert disk.exists()
+    domain_xml = virsh('dumpxml', uuid).stdout
+    assert str(disk) in domain_xml and '<nova:owner>' in domain_xml
+
+    act('stop', 'SHUTOFF', 'shut off')
+    assert 'NOVA-TEST-GUEST-POWEROFF' in cloud.console_file(uuid), 'a clean (ACPI) shutdown'
+    act('start', 'ACTIVE', 'running')
+    seen(2, ACPI_READY)
+    act('reboot', 'ACTIVE', 'running', '--soft')
+    seen(3, ACPI_READY)
+    assert cloud.console_file(uuid).count('NOVA-TEST-GUEST-POWEROFF') == 2, (
+        'the soft reboot went through ACPI')
+    act('reboot', 'ACTIVE', 'running', '--hard')
+    seen(4, ACPI_READY)
+    act('pause', 'PAUSED', 'paused')
+    act('unpause', 'ACTIVE', 'running')
+    act('suspend', 'SUSPENDED', 'shut off')
+    assert 'Managed save:   yes' in virsh('dominfo', uuid).stdout
+    act('resume', 'ACTIVE', 'running')
+    assert console().count(BOOTED) == 4, 'resume restored the running guest: no new boot'
+
+    # A guest that powers off by itself shows SHUTOFF (lifecycle event -> sync).
+    virsh('shutdown', uuid)
+    cloud.wait(lambda: server_now()['status'] == 'SHUTOFF',
+               'the guest shut down from inside to show SHUTOFF', timeout=30)
+    assert domstate() == 'shut off'
+
+    cli.run('server', 'delete', '--wait', uuid)
+    assert virsh('dominfo', uuid, expect=None).returncode != 0, 'the domain is gone'
+    assert not instance_dir.exists(), 'the disk and console log are gone'
+    assert mariadb.query(cloud.deployment.api_db,
+                         'SELECT COUNT(*) FROM allocations WHERE consumer_id = %s',
+                         uuid)[0][0] == 0

@@ -12,6 +12,9 @@ _application = None
 
 
 def init_application():
+    """Parse the configuration named by the environment and build the app."""
+    from nova_common.cmd import common
+    common.use_threading_backend()
     from nova_api import app
     from nova_common import config
 

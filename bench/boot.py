@@ -16,6 +16,7 @@ import json
 import os
 import pathlib
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -51,6 +52,22 @@ def rss_mb(pid):
         if line.startswith('VmRSS:'):
             return int(line.split()[1]) / 1024.0
     return 0.0
+
+
+def cpu_seconds(pid):
+    """User + system CPU time the process has used so far."""
+    fields = pathlib.Path('/proc/%d/stat' % pid).read_text().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def service_pids():
+    """The broker's and the database's processes, when they run here."""
+    pids = {}
+    for name, process in (('rabbitmq', 'beam.smp'), ('mariadb', 'mariadbd')):
+        found = subprocess.run(['pgrep', '-x', process], capture_output=True, text=True)
+        if found.stdout.split():
+            pids[name] = int(found.stdout.split()[0])
+    return pids
 
 
 class Deployment:
@@ -193,6 +210,7 @@ def boot(endpoint, image_id, servers, concurrency):
     to_active = [active_at[uuid] - posted[uuid] for uuid in posted]
     return {
         'throughput': servers / (last_active - first_post),
+        'boot_seconds': last_active - first_post,
         'p50_active': statistics.median(to_active),
         'p95_active': percentile(to_active, 0.95),
         'p50_post': statistics.median(post_latency),
@@ -230,7 +248,11 @@ def main():
             deployment.start()
             image_id = prepare(deployment, args.hosts)
             endpoint = deployment.endpoint + '/v2.1'
+            pids = dict({name: daemon.process.pid
+                         for name, daemon in deployment.daemons.items()}, **service_pids())
+            cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
             result = boot(endpoint, image_id, args.servers, args.concurrency)
+            cpu_used = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
             detail_p50 = list_latency(endpoint)
             rss = {name: rss_mb(daemon.process.pid)
                    for name, daemon in deployment.daemons.items()}
@@ -248,6 +270,10 @@ def main():
     print('delete all and wait:        %.1f s' % delete_seconds)
     for name, value in sorted(rss.items()):
         print('RSS %-16s %.0f MB' % (name, value))
+    print('CPU seconds used while booting (the machine had %.0f s of CPU in that time):'
+          % (result['boot_seconds'] * os.cpu_count()))
+    for name, value in sorted(cpu_used.items(), key=lambda item: -item[1]):
+        print('CPU %-16s %.1f s' % (name, value))
 
 
 if __name__ == '__main__':

@@ -12,6 +12,7 @@ from oslo_log import log as logging
 from nova_common import cells_scatter
 from nova_common.conf import CONF
 from nova_common.db.api import quotas as quotas_db
+from nova_common.db import engines
 from nova_common import exception
 
 LOG = logging.getLogger(__name__)
@@ -80,16 +81,21 @@ def get_defaults(context):
     return get_class_limits(context, DEFAULT_CLASS)
 
 
-def _project_and_user_limits(context, project_id, user_id):
-    return resolve_limits(
-        quotas_db.get_class_limits(context, DEFAULT_CLASS),
-        quotas_db.get_project_limits(context, project_id),
-        quotas_db.get_user_limits(context, project_id, user_id) if user_id is not None else None)
+def project_and_user_limits(context, project_id, user_id):
+    """(project limits, user limits or None), read in one transaction; a
+    request that checks quota twice reads them once and passes them to
+    check_deltas."""
+    with engines.api_reader(context):
+        return resolve_limits(
+            quotas_db.get_class_limits(context, DEFAULT_CLASS),
+            quotas_db.get_project_limits(context, project_id),
+            quotas_db.get_user_limits(context, project_id, user_id)
+            if user_id is not None else None)
 
 
 def get_limits(context, project_id, user_id=None):
     """{resource: limit} of the project, or of ``user_id`` in it."""
-    project, user = _project_and_user_limits(context, project_id, user_id)
+    project, user = project_and_user_limits(context, project_id, user_id)
     return user if user_id is not None else project
 
 
@@ -204,7 +210,7 @@ def over_quota(overs, deltas, requested=None):
         headroom={name: max(overs[name][0] - overs[name][1], 0) for name in names})
 
 
-def check_deltas(context, project_id, user_id, deltas, requested=None):
+def check_deltas(context, project_id, user_id, deltas, requested=None, limits=None):
     """Raise OverQuota (403) unless usage + ``deltas`` fits every limit.
 
     ``deltas``: {resource: amount} over COUNTED_RESOURCES, checked against
@@ -212,17 +218,35 @@ def check_deltas(context, project_id, user_id, deltas, requested=None):
     the user's). For the re-check after the build requests are written,
     pass zero deltas (the new servers are counted already) and the amounts
     the request asked for as ``requested``, so the message reads as the
-    first check's would.
+    first check's would. ``limits``: project_and_user_limits' answer, when
+    the caller has it already.
     """
     unknown = set(deltas) - set(COUNTED_RESOURCES)
     if unknown:
         raise ValueError('Quota resources that cannot be counted: %s' % sorted(unknown))
-    project_limits, user_limits = _project_and_user_limits(context, project_id, user_id)
+    project_limits, user_limits = limits or project_and_user_limits(context, project_id,
+                                                                    user_id)
     usage = _count(context, project_id, user_id, deltas)
     overs = find_overs(deltas, usage, project_limits, user_limits)
     if overs:
         LOG.info('Project %s (user %s) is over quota for %s', project_id, user_id, sorted(overs))
         raise over_quota(overs, deltas, requested)
+
+
+def allowed_count(context, project_id, user_id, unit_deltas, min_count, max_count,
+                  limits=None):
+    """The largest count from ``max_count`` down to ``min_count`` whose
+    deltas (``unit_deltas`` times the count) fit, usage counted once;
+    OverQuota for ``min_count`` when none fits."""
+    limits = limits or project_and_user_limits(context, project_id, user_id)
+    usage = _count(context, project_id, user_id, unit_deltas)
+    for count in range(max_count, min_count - 1, -1):
+        deltas = {resource: amount * count for resource, amount in unit_deltas.items()}
+        overs = find_overs(deltas, usage, *limits)
+        if not overs:
+            return count
+    LOG.info('Project %s (user %s) is over quota for %s', project_id, user_id, sorted(overs))
+    raise over_quota(overs, deltas)
 
 
 def check_limits(context, project_id, values, user_id=None):

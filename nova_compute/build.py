@@ -21,11 +21,11 @@ def build_and_run(context, host, driver, conductor_api, instance, request_spec, 
             instance = conductor_api.instance_update(
                 context, uuid, {'task_state': states.SPAWNING},
                 expected={'vm_state': states.BUILDING,
-                          'task_state': [states.SCHEDULING, None]})
+                          'task_state': [states.SCHEDULING, None]},
+                record_event={'event': EVENT, 'phase': 'start', 'host': host})
         except (exception.InstanceNotFound, exception.InstanceInvalidState) as error:
             LOG.info('Not building instance %s: %s', uuid, error)
             return
-        conductor_api.action_event(context, uuid, EVENT, 'start', host=host)
         publisher = notifications.compute_publisher(host)
         notifications.instance_action(context, publisher, instance, 'create', 'start')
         try:
@@ -45,12 +45,13 @@ def build_and_run(context, host, driver, conductor_api, instance, request_spec, 
                 {'vm_state': states.ACTIVE, 'task_state': None,
                  'power_state': driver.get_power_state(instance),
                  'launched_at': timeutils.utcnow().isoformat()},
-                expected={'task_state': states.SPAWNING})
+                expected={'task_state': states.SPAWNING},
+                record_event={'event': EVENT, 'phase': 'finish', 'host': host,
+                              'result': 'Success'})
         except (exception.InstanceNotFound, exception.InstanceInvalidState):
             # Deleted while spawning: delete wins, and the delete request
             # queued behind this lock removes the guest.
             LOG.info('Instance %s was deleted while it was spawning', uuid)
             return
-        conductor_api.action_event(context, uuid, EVENT, 'finish', host=host, result='Success')
         notifications.instance_action(context, publisher, instance, 'create', 'end')
         LOG.info('Instance %s is ACTIVE on %s', uuid, instance['node'])

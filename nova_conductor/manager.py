@@ -15,7 +15,7 @@ LOG = logging.getLogger(__name__)
 
 
 class ConductorManager(manager.Manager):
-    target = messaging.Target(version='1.1')
+    target = messaging.Target(version='1.2')
 
     def __init__(self):
         self._scheduler_api = None
@@ -36,8 +36,8 @@ class ConductorManager(manager.Manager):
         build.schedule_and_build_instances(context, self.scheduler_api, instance_uuids,
                                            request_spec)
 
-    def instance_update(self, context, uuid, values, expected):
-        return persistence.instance_update(context, uuid, values, expected)
+    def instance_update(self, context, uuid, values, expected, record_event=None):
+        return persistence.instance_update(context, uuid, values, expected, record_event)
 
     def instance_destroy(self, context, uuid):
         return persistence.instance_destroy(context, uuid)

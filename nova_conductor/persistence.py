@@ -8,6 +8,7 @@ from nova_common.db.api import compute_nodes
 from nova_common.db.api import instance_actions
 from nova_common.db.api import instances
 from nova_common.db.api import services
+from nova_common.db import engines
 from nova_conductor import ledger_access
 
 DATETIME_FIELDS = ('launched_at', 'terminated_at', 'created_at', 'updated_at', 'deleted_at')
@@ -31,11 +32,17 @@ def compute_node_update(context, host, nodes):
             for node in nodes]
 
 
-def instance_update(context, uuid, values, expected):
+def instance_update(context, uuid, values, expected, record_event=None):
     """Update guarded by ``expected`` ({'vm_state': ..., 'task_state': ...},
-    either key optional; a list means any of them)."""
+    either key optional; a list means any of them). ``record_event``
+    (action_event's keyword arguments) is recorded in the same transaction,
+    so it exists exactly when the update happened."""
     guards = {'expected_' + key: value for key, value in expected.items()}
-    return instances.update(context, uuid, with_datetimes(values), **guards)
+    with engines.cell_writer(context):
+        instance = instances.update(context, uuid, with_datetimes(values), **guards)
+        if record_event:
+            action_event(context, uuid, **record_event)
+    return instance
 
 
 def instance_destroy(context, uuid):

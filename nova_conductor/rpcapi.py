@@ -12,12 +12,14 @@ Version history:
           instance_update, instance_destroy, instance_fault_create,
           action_event, instances_on_host, release_allocations, reschedule
           (compute -> cell conductor).
+    1.2 - instance_update takes record_event: an instance action event
+          written in the update's transaction (one call instead of two).
 """
 from nova_common.conf import CONF
 from nova_common import rpc
 
 TOPIC = 'conductor'
-VERSION = '1.1'
+VERSION = '1.2'
 
 
 class ConductorAPI:
@@ -44,9 +46,16 @@ class ConductorAPI:
             context, 'schedule_and_build_instances', instance_uuids=instance_uuids,
             request_spec=request_spec)
 
-    def instance_update(self, context, uuid, values, expected=None):
-        return self._call(context, 'instance_update', uuid=uuid, values=values,
-                          expected=expected or {})
+    def instance_update(self, context, uuid, values, expected=None, record_event=None):
+        """The updated instance. ``record_event``: action_event's keyword
+        arguments (event, phase, host, result, details), recorded only if
+        the update happens (1.2)."""
+        if record_event is None:
+            return self._call(context, 'instance_update', uuid=uuid, values=values,
+                              expected=expected or {})
+        return self.client.prepare(version='1.2').call(
+            context, 'instance_update', uuid=uuid, values=values, expected=expected or {},
+            record_event=record_event)
 
     def instance_destroy(self, context, uuid):
         return self._call(context, 'instance_destroy', uuid=uuid)

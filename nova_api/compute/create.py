@@ -225,19 +225,6 @@ def _deltas(flavor, count):
             'ram': count * flavor['memory_mb']}
 
 
-def _allowed_count(context, flavor, min_count, max_count):
-    """As many servers as quota allows, between min_count and max_count."""
-    for count in range(max_count, min_count - 1, -1):
-        try:
-            quota.check_deltas(context, context.project_id, context.user_id,
-                               _deltas(flavor, count))
-            return count
-        except exception.OverQuota:
-            if count == min_count:
-                raise
-    return min_count
-
-
 def _write(context, instances, specs):
     with engines.api_writer(context):
         for instance, spec in zip(instances, specs):
@@ -267,7 +254,9 @@ def create_servers(context, body, version):
     if server.get('metadata'):
         quota.check_limits(context, context.project_id,
                            {'metadata_items': len(server['metadata'])}, context.user_id)
-    count = _allowed_count(context, flavor, min_count, max_count)
+    limits = quota.project_and_user_limits(context, context.project_id, context.user_id)
+    count = quota.allowed_count(context, context.project_id, context.user_id,
+                                _deltas(flavor, 1), min_count, max_count, limits=limits)
 
     reservation_id = 'r-' + secrets.token_hex(4)
     instances = [_instance(context, server, version, flavor, image, key_pair, zone, networks,
@@ -280,7 +269,7 @@ def create_servers(context, body, version):
         if CONF.quota.recheck_quota:
             quota.check_deltas(context, context.project_id, context.user_id,
                                {'instances': 0, 'cores': 0, 'ram': 0},
-                               requested=_deltas(flavor, count))
+                               requested=_deltas(flavor, count), limits=limits)
         conductor_rpcapi.ConductorAPI().schedule_and_build_instances(
             context, [instance['uuid'] for instance in instances], specs[0])
     except exception.OverQuota:

@@ -217,7 +217,19 @@ def create(context, values):
                 session.execute(table.insert(), items)
         if tags:
             session.execute(TAGS.insert(), [{'resource_id': uuid, 'tag': tag} for tag in tags])
-        return _complete(session, [_live_row(session, uuid)], False)[0]
+        # Metadata and tags are what was just written: only the row (its id
+        # and column defaults) is read back.
+        instance = _instance_dict(_live_row(session, uuid))
+        for key in ('metadata', 'system_metadata'):
+            instance[key] = {item['key']: _stored(item['value'])
+                             for item in _key_value_rows(uuid, values.get(key))}
+        instance['tags'] = tags
+        return instance
+
+
+def _stored(value):
+    """A key/value item's value as the database gives it back."""
+    return value if value is None else str(value)
 
 
 def get(context, uuid, read_deleted='no', with_fault=False):

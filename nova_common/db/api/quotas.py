@@ -27,19 +27,19 @@ _retry_on_duplicate = oslo_db_api.wrap_db_retry(
 
 # --- limits -----------------------------------------------------------------
 
-def _limits(query):
-    return {row.resource: row.hard_limit for row in query}
+def _limits(session, model, **where):
+    return dict(session.query(model.resource, model.hard_limit).filter_by(**where))
 
 
 def get_project_limits(context, project_id):
     with engines.api_reader(context) as session:
-        return _limits(session.query(api_models.Quota).filter_by(project_id=project_id))
+        return _limits(session, api_models.Quota, project_id=project_id)
 
 
 def get_user_limits(context, project_id, user_id):
     with engines.api_reader(context) as session:
-        return _limits(session.query(api_models.ProjectUserQuota)
-                       .filter_by(project_id=project_id, user_id=user_id))
+        return _limits(session, api_models.ProjectUserQuota, project_id=project_id,
+                       user_id=user_id)
 
 
 def list_user_limits(context, project_id):
@@ -52,7 +52,7 @@ def list_user_limits(context, project_id):
 
 def get_class_limits(context, class_name):
     with engines.api_reader(context) as session:
-        return _limits(session.query(api_models.QuotaClass).filter_by(class_name=class_name))
+        return _limits(session, api_models.QuotaClass, class_name=class_name)
 
 
 def _upsert(session, query, limits, new_row):

@@ -94,6 +94,16 @@ def all_cells(context, with_cell0=True):
     return [cell for cell in cells if cell['uuid'] != cells_db.CELL0_UUID]
 
 
+def get_cell(context, cell_uuid):
+    """The mapping of cell ``cell_uuid``: from all_cells' cache, or read
+    when the cell is newer than the cache (CellMappingNotFound when it is
+    not there either)."""
+    for cell in all_cells(context):
+        if cell['uuid'] == cell_uuid:
+            return cell
+    return cells_db.get_cell(context, cell_uuid)
+
+
 def gather(context, fn, with_cell0=True, timeout=CELL_TIMEOUT):
     """[(cell, fn's result)] of the cells that answered, in cell order."""
     cells = all_cells(context, with_cell0)

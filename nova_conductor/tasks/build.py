@@ -9,6 +9,7 @@ the build request disappears, and whatever was made for it here is undone.
 from oslo_log import log as logging
 import oslo_messaging as messaging
 
+from nova_common import cells_scatter
 from nova_common import compute_states as states
 from nova_common import context as nova_context
 from nova_common.db.api import build_requests
@@ -17,6 +18,7 @@ from nova_common.db.api import instance_actions
 from nova_common.db.api import instance_mappings
 from nova_common.db.api import instances
 from nova_common.db.api import ledger
+from nova_common.db import engines
 from nova_common import exception
 from nova_compute import rpcapi as compute_rpcapi
 from nova_conductor import persistence
@@ -53,16 +55,19 @@ def _build_in_cell(context, uuid, request_spec, selections):
         LOG.info('Instance %s was deleted before it reached a cell', uuid)
         ledger.release(context, uuid)
         return
-    cell = cells.get_cell(context, chosen['cell_uuid'])
+    cell = cells_scatter.get_cell(context, chosen['cell_uuid'])
     values = persistence.with_datetimes(build_request['instance'])
     values.update(host=chosen['host'], node=chosen['nodename'], launched_on=chosen['host'],
                   vm_state=states.BUILDING, task_state=states.SCHEDULING)
     with nova_context.target_cell(context, cell) as cell_context:
-        instance = instances.create(cell_context, values)
-        instance_actions.start(cell_context, uuid, 'create', context.request_id,
-                               context.user_id, context.project_id)
-    instance_mappings.set_cell(context, uuid, cell['uuid'])
-    if not build_requests.delete(context, uuid):
+        with engines.cell_writer(cell_context):
+            instance = instances.create(cell_context, values)
+            instance_actions.start(cell_context, uuid, 'create', context.request_id,
+                                   context.user_id, context.project_id)
+    with engines.api_writer(context):
+        instance_mappings.set_cell(context, uuid, cell['uuid'])
+        placed = build_requests.delete(context, uuid)
+    if not placed:
         LOG.info('Instance %s was deleted while it was placed in %s', uuid, cell['name'])
         with nova_context.target_cell(context, cell) as cell_context:
             instances.soft_delete(cell_context, uuid)
@@ -83,7 +88,7 @@ def _bury_in_cell0(context, uuid, message):
     build_request = build_requests.get(context, uuid)
     if build_request is None:
         return
-    cell0 = cells.get_cell(context, cells.CELL0_UUID)
+    cell0 = cells_scatter.get_cell(context, cells.CELL0_UUID)
     values = persistence.with_datetimes(build_request['instance'])
     values.update(vm_state=states.ERROR, task_state=None, host=None, node=None)
     with nova_context.target_cell(context, cell0) as cell_context:

@@ -2,7 +2,6 @@
 scheduler and compute managers over the in-memory transport, SQLite
 databases, the fake driver. Boot, reschedule, no valid host, delete, and
 the bad inputs that must leave nothing behind."""
-import time
 
 import pytest
 
@@ -16,19 +15,11 @@ from nova_common.db.api import ledger
 from nova_common.db import engines
 from nova_common.db.models import api as api_models
 from nova_common.db.models import main as main_models
+from tests.functional.cloud_helpers import add_flavor_and_image
+from tests.functional.cloud_helpers import wait_for
 
 VERSION = '2.90'
 NODES = ['test-host-node1', 'test-host-node2', 'test-host-node3']
-
-
-def wait_for(predicate, timeout=20, what='condition'):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError('timed out waiting for %s' % what)
 
 
 @pytest.fixture
@@ -46,23 +37,11 @@ def running(cloud):
             daemon.start()
         wait_for(lambda: len(cloud.get('/v2.1/os-hypervisors').json['hypervisors']) == 3,
                  what='the fake nodes')
-        _add_flavor_and_image(cloud)
+        add_flavor_and_image(cloud)
         yield cloud
     finally:
         for daemon in daemons:
             daemon.stop()
-
-
-def _add_flavor_and_image(cloud):
-    cloud.post('/v2.1/flavors', {'flavor': {'name': 'small', 'ram': 512, 'vcpus': 1,
-                                            'disk': 1, 'id': 'small'}}, status=200)
-    image = cloud.post('/image/v2/images', {'name': 'img', 'disk_format': 'raw',
-                                            'visibility': 'public',
-                                            'container_format': 'bare'}, status=201).json
-    cloud.app.put('/image/v2/images/%s/file' % image['id'], b'x' * 100,
-                  headers={'X-Auth-Token': 'admin:admin',
-                           'Content-Type': 'application/octet-stream'})
-    cloud.image_id = image['id']
 
 
 def boot(cloud, name='vm', flavor='small', token='demo:demo', status=202, **extra):

@@ -11,16 +11,7 @@ from nova_common import context as nova_context
 from nova_common.db.api import compute_nodes
 from nova_common.db.api import services
 from nova_common import servicegroup
-
-
-def _wait_for(predicate, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError('condition not met within %ss' % timeout)
+from tests.functional.cloud_helpers import wait_for
 
 
 def _cell1_services(cloud):
@@ -36,15 +27,15 @@ def test_services_register_heartbeat_and_stop(cloud):
     try:
         for daemon in daemons:
             daemon.start()
-        found = _wait_for(lambda: len(_cell1_services(cloud)) == 3 and _cell1_services(cloud))
+        found = wait_for(lambda: len(_cell1_services(cloud)) == 3 and _cell1_services(cloud))
         assert set(found) == {'nova-conductor', 'nova-scheduler', 'nova-compute'}
         assert all(s['host'] == 'test-host' for s in found.values())
         assert all(servicegroup.is_up(s) for s in found.values())
         first_count = found['nova-compute']['report_count']
-        _wait_for(lambda: _cell1_services(cloud)['nova-compute']['report_count'] > first_count)
+        wait_for(lambda: _cell1_services(cloud)['nova-compute']['report_count'] > first_count)
 
         with nova_context.target_cell(cloud.admin_context, cloud.cell1) as cctx:
-            nodes = _wait_for(lambda: compute_nodes.list(cctx))
+            nodes = wait_for(lambda: compute_nodes.list(cctx))
         assert sorted(n['hypervisor_hostname'] for n in nodes) == [
             'test-host-node1', 'test-host-node2', 'test-host-node3']
         assert {n['service_id'] for n in nodes} == {found['nova-compute']['id']}
@@ -68,7 +59,7 @@ def test_compute_keeps_running_while_its_conductor_is_away(cloud):
         time.sleep(1.5)
         assert 'nova-compute' not in _cell1_services(cloud)
         conductor.start()
-        _wait_for(lambda: 'nova-compute' in _cell1_services(cloud), timeout=15)
+        wait_for(lambda: 'nova-compute' in _cell1_services(cloud), timeout=15)
     finally:
         compute.stop()
         conductor.stop()

@@ -4,7 +4,6 @@ driver: every action's happy path and its 409 in the wrong state, locks,
 another project's server, the console output, the power state sync, the
 instance actions they record, recovery from driver failures, and the
 versioned notifications."""
-import time
 
 import oslo_messaging as messaging
 from oslo_messaging.notify import _impl_test as test_notifications
@@ -16,22 +15,14 @@ from nova_common.cmd import scheduler as scheduler_cmd
 from nova_common.conf import CONF
 from nova_common import context as nova_context
 from nova_common.db.api import cells
+from tests.functional.cloud_helpers import add_flavor_and_image
+from tests.functional.cloud_helpers import wait_for
 
 VERSION = '2.90'
 ADMIN = 'admin:admin'
 DEMO = 'demo:demo'
 OTHER = 'eve:other'
 RUNNING, PAUSED, SHUTDOWN, SUSPENDED = 1, 3, 4, 7
-
-
-def wait_for(predicate, timeout=20, what='condition'):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError('timed out waiting for %s' % what)
 
 
 @pytest.fixture
@@ -55,16 +46,7 @@ def running(cloud):
             daemon.start()
         wait_for(lambda: len(cloud.get('/v2.1/os-hypervisors').json['hypervisors']) == 1,
                  what='the fake node')
-        cloud.post('/v2.1/flavors', {'flavor': {'name': 'small', 'ram': 512, 'vcpus': 1,
-                                                'disk': 1, 'id': 'small'}}, status=200)
-        image = cloud.post('/image/v2/images', {'name': 'img', 'disk_format': 'raw',
-                                                'visibility': 'public',
-                                                'container_format': 'bare'},
-                           status=201).json
-        cloud.app.put('/image/v2/images/%s/file' % image['id'], b'x' * 100,
-                      headers={'X-Auth-Token': ADMIN,
-                               'Content-Type': 'application/octet-stream'})
-        cloud.image_id = image['id']
+        add_flavor_and_image(cloud, token=ADMIN)
         yield cloud
     finally:
         # The compute first: its last syncs still reach the conductor.

@@ -21,13 +21,9 @@ from nova_compute.virt.libvirt import config
 from nova_compute.virt.libvirt import imagebackend
 from nova_compute.virt.libvirt import qemu_img
 
-try:
-    import libvirt
-except ImportError:
-    if os.environ.get('CI') == 'true':
-        pytest.fail('libvirt-python is not importable (pip install libvirt-python)',
-                    pytrace=False)
-    pytest.skip('libvirt-python is not installed', allow_module_level=True)
+from tests.functional.virt import libvirt_module
+
+libvirt = libvirt_module.require()
 
 from nova_compute.virt.libvirt import driver as libvirt_driver  # noqa: E402
 

@@ -6,7 +6,6 @@ libvirt-python binding; without it the module is skipped, except under CI
 (CI=true), where a missing binding is a failure.
 """
 import datetime
-import os
 import uuid
 import xml.etree.ElementTree as ET
 
@@ -14,13 +13,9 @@ import pytest
 
 from nova_compute.virt.libvirt import config
 
-try:
-    import libvirt
-except ImportError:
-    if os.environ.get('CI') == 'true':
-        pytest.fail('libvirt-python is not importable (pip install libvirt-python)',
-                    pytrace=False)
-    pytest.skip('libvirt-python is not installed', allow_module_level=True)
+from tests.functional.virt import libvirt_module
+
+libvirt = libvirt_module.require()
 
 NS = {'nova': config.NOVA_NS}
 

@@ -1,5 +1,6 @@
 """The oslo.policy enforcer and the one way to authorize an API call."""
 import threading
+import time
 
 from oslo_config import cfg
 from oslo_policy import policy as oslo_policy
@@ -9,6 +10,26 @@ from nova_common import policies
 
 _lock = threading.Lock()
 _enforcer = None
+
+# oslo.policy looks for new or changed policy files on every check: a dozen
+# file system lookups per check when there is none. Once a second will do.
+POLICY_FILE_CHECK_SECONDS = 1.0
+
+
+class _Enforcer(oslo_policy.Enforcer):
+    """oslo.policy's Enforcer, looking at the policy files at most every
+    POLICY_FILE_CHECK_SECONDS (an edited policy.yaml still takes effect
+    without a restart)."""
+
+    _files_checked_at = None
+
+    def load_rules(self, force_reload=False):
+        now = time.monotonic()
+        if (not force_reload and self._files_checked_at is not None
+                and now - self._files_checked_at < POLICY_FILE_CHECK_SECONDS):
+            return
+        super().load_rules(force_reload)
+        self._files_checked_at = now
 
 
 def get_enforcer():
@@ -25,7 +46,7 @@ def _get_enforcer():
     global _enforcer
     with _lock:
         if _enforcer is None:
-            _enforcer = oslo_policy.Enforcer(cfg.CONF)
+            _enforcer = _Enforcer(cfg.CONF)
             _enforcer.register_defaults(policies.list_rules())
             _enforcer.load_rules()
         return _enforcer

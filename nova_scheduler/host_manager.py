@@ -4,7 +4,10 @@ Compute nodes and nova-compute services are cached per cell. A refresh
 reads from each cell (in parallel) only the rows whose created_at,
 updated_at or deleted_at moved since the previous refresh; every
 ``[scheduler] host_state_full_refresh_interval`` seconds, after a new cell
-shows up, or after a cell failed to answer, that cell is read in full.
+shows up (the cell list is cells_scatter's, at most 10 s old), or after a
+cell failed to answer, that cell is read in full. A scheduling request
+refreshes the cache first when it is older than ``[scheduler]
+host_state_max_age``.
 
 Each node seen is mirrored into the resource ledger: a provider (uuid =
 the compute node's uuid) with its VCPU, MEMORY_MB and DISK_GB inventory.
@@ -20,7 +23,6 @@ from oslo_utils import timeutils
 
 from nova_common import cells_scatter
 from nova_common.conf import CONF
-from nova_common.db.api import cells as cells_db
 from nova_common.db.api import ledger
 from nova_common.db.api import services as services_db
 from nova_common.db import engines
@@ -106,13 +108,14 @@ class HostManager:
         # compute node uuid -> (provider fields, inventory) as last written
         # to the ledger, so an unchanged node costs nothing.
         self._synced = {}
+        self._refreshed_at = None
 
     def refresh(self, context, full=False):
         """Bring the cache up to date with every enabled cell (``full``:
         read every cell in full) and mirror new or changed nodes into the
         ledger."""
         with self._lock:
-            enabled = [cell for cell in cells_db.list_cells(context, include_cell0=False)
+            enabled = [cell for cell in cells_scatter.all_cells(context, with_cell0=False)
                        if not cell['disabled']]
             self._cells = {cell['uuid']: self._cells.get(cell['uuid']) or _CellCache(cell)
                            for cell in enabled}
@@ -131,6 +134,7 @@ class HostManager:
             for cell in enabled:
                 self._apply(context, cell, results[cell['uuid']], plans[cell['uuid']][0],
                             started, now)
+            self._refreshed_at = now
 
     def _apply(self, context, cell, result, full, started, now):
         cache = self._cells[cell['uuid']]
@@ -165,10 +169,16 @@ class HostManager:
             return
         self._synced[node['uuid']] = (provider, inventory)
 
-    def host_states(self, context):
-        """Fresh HostStates of every node of every enabled cell that
-        answered, with the ledger's current usage."""
-        self.refresh(context)
+    def host_states(self, context, max_age=None):
+        """HostStates of every node of every enabled cell that answered,
+        with the ledger's current usage. Nodes and services come from the
+        cache when it is younger than ``max_age`` seconds (default
+        [scheduler] host_state_max_age; 0 refreshes it first)."""
+        if max_age is None:
+            max_age = CONF.scheduler.host_state_max_age
+        refreshed_at = self._refreshed_at
+        if refreshed_at is None or time.monotonic() - refreshed_at >= max_age:
+            self.refresh(context)
         with self._lock:
             known = [(cache, node) for cache in self._cells.values() if cache.answered
                      for node in cache.nodes.values() if node['uuid'] in self._synced]

@@ -17,6 +17,7 @@ from oslo_log import log as logging
 
 from nova_common.conf import CONF
 from nova_common.db.api import ledger
+from nova_common import exception
 from nova_scheduler import filters
 from nova_scheduler import no_valid_host
 from nova_scheduler import utils
@@ -96,8 +97,19 @@ class Selector:
         self.weigher_chain = weigher_chain
 
     def select_destinations(self, context, spec, instance_uuids, return_alternates=True):
-        """Per instance, [claimed Selection, unclaimed alternates...]."""
-        hosts = self.host_manager.host_states(context)
+        """Per instance, [claimed Selection, unclaimed alternates...].
+
+        The hosts come from the host manager's cache; when they leave no
+        valid host, the choice is made again from a fresh reading, so that a
+        host that just came up, grew or was enabled is never missed."""
+        try:
+            return self._select_from(context, spec, instance_uuids, return_alternates,
+                                     self.host_manager.host_states(context))
+        except exception.NoValidHost:
+            hosts = self.host_manager.host_states(context, max_age=0)
+        return self._select_from(context, spec, instance_uuids, return_alternates, hosts)
+
+    def _select_from(self, context, spec, instance_uuids, return_alternates, hosts):
         claimed = []
         try:
             return self._select(context, spec, instance_uuids, return_alternates, hosts,

@@ -186,6 +186,7 @@ def test_ignore_force_hosts_and_nodes(deployment):
 
 
 def test_host_states_follow_changes_incrementally(deployment):
+    CONF.set_override('host_state_max_age', 0, group='scheduler')
     scheduler = manager.SchedulerManager()
     host_manager = scheduler.host_manager
     deployment.add_host('host1')
@@ -208,6 +209,20 @@ def test_host_states_follow_changes_incrementally(deployment):
     [provider] = [p for p in ledger.providers(deployment.admin_context)
                   if p['uuid'] == node2['uuid']]
     assert provider['inventories']['MEMORY_MB']['total'] == 32768
+
+
+def test_cached_hosts_serve_until_none_fits_then_a_fresh_reading_decides(deployment):
+    CONF.set_override('host_state_max_age', 3600, group='scheduler')
+    scheduler = manager.SchedulerManager()
+    context = deployment.admin_context
+    deployment.add_host('host1')
+    assert [h.nodename for h in scheduler.host_manager.host_states(context)] == ['host1']
+    deployment.add_host('host2')
+    assert [h.nodename for h in scheduler.host_manager.host_states(context)] == ['host1']
+    [[chosen, *_]] = _select(scheduler, deployment, make_spec(force_hosts=['host2']))
+    assert chosen['host'] == 'host2'
+    assert sorted(h.nodename for h in scheduler.host_manager.host_states(context)) == [
+        'host1', 'host2']
 
 
 def test_full_refresh_catches_what_an_incremental_read_missed(deployment, monkeypatch):

@@ -29,10 +29,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# libvirt-python (the libvirt driver's binding) builds against libvirt-dev:
-# installed when the host has it, so the all-in-one can boot real guests.
+# The openstack CLI comes along, to drive the all-in-one. libvirt-python
+# (the libvirt driver's binding) builds against libvirt-dev: installed when
+# the host has it, so the all-in-one can boot real guests.
 $(VENV)/.installed-run: requirements.txt setup.cfg | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt -e .
+	$(BIN)/pip install --quiet -r requirements.txt -e . 'python-openstackclient>=6.0.0'
 	if pkg-config --exists libvirt 2>/dev/null; then \
 		$(BIN)/pip install --quiet 'libvirt-python>=9.0.0'; fi
 	touch $@

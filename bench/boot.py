@@ -4,8 +4,9 @@ concurrency C, through separate daemons over RabbitMQ and MariaDB.
 
 Prints boot throughput (servers/s from the first POST to the last ACTIVE),
 p50/p95 create-to-ACTIVE, p50 POST latency, p50 of
-GET /servers/detail?limit=1000 with the servers present, delete time, and
-each daemon's RSS. Needs the local RabbitMQ (guest/guest) and MariaDB
+GET /servers/detail?limit=1000 with the servers present, delete time,
+each daemon's RSS, and the CPU seconds each process (the daemons, RabbitMQ
+and MariaDB when they run here) used while booting. Needs the local RabbitMQ (guest/guest) and MariaDB
 (root, no password); run from the repository root:
 
     python bench/boot.py [--servers 200] [--hosts 10] [--concurrency 10]

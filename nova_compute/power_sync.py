@@ -70,10 +70,13 @@ def sync_uuid(context, host, driver, conductor_api, uuid):
     """A lifecycle event about guest ``uuid``: sync its instance, read
     afresh under the lock (the event may be older than the record)."""
     with instance_lock.locked(uuid):
-        for instance in conductor_api.instances_on_host(context, host):
-            if instance['uuid'] == uuid:
-                _sync_locked(context, driver, conductor_api, instance)
-                return
+        try:
+            instance = conductor_api.instance_get(context, uuid)
+        except exception.InstanceNotFound:
+            instance = None
+        if instance is not None and instance['host'] == host:
+            _sync_locked(context, driver, conductor_api, instance)
+            return
     LOG.debug('Event about guest %s, which no instance of %s owns', uuid, host)
 
 

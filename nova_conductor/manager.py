@@ -15,7 +15,7 @@ LOG = logging.getLogger(__name__)
 
 
 class ConductorManager(manager.Manager):
-    target = messaging.Target(version='1.2')
+    target = messaging.Target(version='1.3')
 
     def __init__(self):
         self._scheduler_api = None
@@ -47,6 +47,9 @@ class ConductorManager(manager.Manager):
 
     def action_event(self, context, uuid, event, phase, host=None, result=None, details=None):
         persistence.action_event(context, uuid, event, phase, host, result, details)
+
+    def instance_get(self, context, uuid):
+        return persistence.instance_get(context, uuid)
 
     def instances_on_host(self, context, host):
         return persistence.instances_on_host(context, host)

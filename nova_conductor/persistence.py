@@ -65,6 +65,10 @@ def action_event(context, uuid, event, phase, host=None, result=None, details=No
                                       traceback=details)
 
 
+def instance_get(context, uuid):
+    return instances.get(context, uuid)
+
+
 def instances_on_host(context, host):
     return instances.list_by_host(context, host)
 

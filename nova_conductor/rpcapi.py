@@ -14,12 +14,13 @@ Version history:
           (compute -> cell conductor).
     1.2 - instance_update takes record_event: an instance action event
           written in the update's transaction (one call instead of two).
+    1.3 - instance_get.
 """
 from nova_common.conf import CONF
 from nova_common import rpc
 
 TOPIC = 'conductor'
-VERSION = '1.2'
+VERSION = '1.3'
 
 
 class ConductorAPI:
@@ -67,6 +68,10 @@ class ConductorAPI:
     def action_event(self, context, uuid, event, phase, host=None, result=None, details=None):
         return self._call(context, 'action_event', uuid=uuid, event=event, phase=phase,
                           host=host, result=result, details=details)
+
+    def instance_get(self, context, uuid):
+        """The live instance ``uuid`` of this cell; InstanceNotFound (1.3)."""
+        return self.client.prepare(version='1.3').call(context, 'instance_get', uuid=uuid)
 
     def instances_on_host(self, context, host):
         return self._call(context, 'instances_on_host', host=host)

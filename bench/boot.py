@@ -129,6 +129,15 @@ class Deployment:
                                                             self.workdir)
         harness.wait_for_api(self.endpoint, self.daemons['nova-api'])
 
+    def print_problems(self, most=40):
+        """The ERROR lines and tracebacks in the daemons' logs."""
+        for name, daemon in self.daemons.items():
+            lines = daemon.log_path.read_text(errors='replace').splitlines()
+            problems = [line for line in lines
+                        if ' ERROR ' in line or line.startswith(('Traceback', '  ', 'nova'))]
+            if problems:
+                print('--- %s ---\n%s' % (name, '\n'.join(problems[:most])), file=sys.stderr)
+
     def stop(self):
         for daemon in self.daemons.values():
             daemon.stop()
@@ -176,6 +185,7 @@ def boot(endpoint, image_id, servers, concurrency):
 
     first_post = time.monotonic()
     active_at = {}
+    errors = []
     stop_polling = threading.Event()
 
     def poll():
@@ -193,8 +203,9 @@ def boot(endpoint, image_id, servers, concurrency):
                 if server['status'] == 'ACTIVE' and server['id'] not in active_at:
                     active_at[server['id']] = now
                 if server['status'] == 'ERROR':
-                    raise SystemExit('server %s went to ERROR: %s'
-                                     % (server['id'], server.get('fault')))
+                    errors.append('server %s went to ERROR: %s'
+                                  % (server['id'], server.get('fault')))
+                    return
             if len(active_at) == servers:
                 return
             time.sleep(0.1)
@@ -205,6 +216,8 @@ def boot(endpoint, image_id, servers, concurrency):
         list(pool.map(create, range(servers)))
     poller.join(600)
     stop_polling.set()
+    if errors:
+        raise SystemExit(errors[0])
     if len(active_at) != servers:
         raise SystemExit('only %d of %d servers became ACTIVE' % (len(active_at), servers))
     last_active = max(active_at.values())
@@ -242,6 +255,10 @@ def main():
     parser.add_argument('--servers', type=int, default=200)
     parser.add_argument('--hosts', type=int, default=10)
     parser.add_argument('--concurrency', type=int, default=10)
+    parser.add_argument('--warmup', type=int, default=0,
+                        help='servers booted and deleted before the measured run, so '
+                             'that it sees long-running daemons (connection pools open, '
+                             'caches filled) rather than freshly started ones')
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix='nova-bench-') as workdir:
         deployment = Deployment(workdir, args.hosts)
@@ -249,19 +266,28 @@ def main():
             deployment.start()
             image_id = prepare(deployment, args.hosts)
             endpoint = deployment.endpoint + '/v2.1'
+            if args.warmup:
+                warmup = boot(endpoint, image_id, args.warmup, args.concurrency)
+                delete_all(endpoint, warmup['uuids'], args.concurrency)
+            connections_before = deployment.mariadb.connections_opened()
             pids = dict({name: daemon.process.pid
                          for name, daemon in deployment.daemons.items()}, **service_pids())
             cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
             result = boot(endpoint, image_id, args.servers, args.concurrency)
             cpu_used = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+            new_connections = deployment.mariadb.connections_opened() - connections_before
             detail_p50 = list_latency(endpoint)
             rss = {name: rss_mb(daemon.process.pid)
                    for name, daemon in deployment.daemons.items()}
             delete_seconds = delete_all(endpoint, result['uuids'], args.concurrency)
+        except SystemExit:
+            deployment.print_problems()
+            raise
         finally:
             deployment.stop()
     print('machine: %s, %d cores' % (os.uname().nodename, os.cpu_count()))
-    print('servers=%d hosts=%d concurrency=%d' % (args.servers, args.hosts, args.concurrency))
+    print('servers=%d hosts=%d concurrency=%d warmup=%d'
+          % (args.servers, args.hosts, args.concurrency, args.warmup))
     print('boot throughput:            %.1f servers/s' % result['throughput'])
     print('create-to-ACTIVE p50 / p95: %.2f s / %.2f s  (polled every 0.1 s with changes-since)'
           % (result['p50_active'], result['p95_active']))
@@ -275,6 +301,7 @@ def main():
           % (result['boot_seconds'] * os.cpu_count()))
     for name, value in sorted(cpu_used.items(), key=lambda item: -item[1]):
         print('CPU %-16s %.1f s' % (name, value))
+    print('database connections opened while booting: %d' % new_connections)
 
 
 if __name__ == '__main__':

@@ -32,6 +32,7 @@ def compute_node_update(context, host, nodes):
             for node in nodes]
 
 
+@engines.retry_on_deadlock
 def instance_update(context, uuid, values, expected, record_event=None):
     """Update guarded by ``expected`` ({'vm_state': ..., 'task_state': ...},
     either key optional; a list means any of them). ``record_event``

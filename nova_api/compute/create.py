@@ -225,6 +225,7 @@ def _deltas(flavor, count):
             'ram': count * flavor['memory_mb']}
 
 
+@engines.retry_on_deadlock
 def _write(context, instances, specs):
     with engines.api_writer(context):
         for instance, spec in zip(instances, specs):

@@ -9,10 +9,16 @@ Use ``api_reader``/``api_writer`` for API-DB work and ``cell_reader``/
 """
 import threading
 
+from oslo_db import api as oslo_db_api
 from oslo_db.sqlalchemy import enginefacade
 from sqlalchemy import event
 
 from nova_common.conf import CONF
+
+# Decorates a function that runs one whole transaction: a deadlock (MySQL
+# picks a victim among transactions locking rows in opposite orders) runs it
+# again from the start, as Nova's database API does.
+retry_on_deadlock = oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 
 _lock = threading.Lock()
 _api_context_manager = None

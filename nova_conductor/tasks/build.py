@@ -60,14 +60,8 @@ def _build_in_cell(context, uuid, request_spec, selections):
     values.update(host=chosen['host'], node=chosen['nodename'], launched_on=chosen['host'],
                   vm_state=states.BUILDING, task_state=states.SCHEDULING)
     with nova_context.target_cell(context, cell) as cell_context:
-        with engines.cell_writer(cell_context):
-            instance = instances.create(cell_context, values)
-            instance_actions.start(cell_context, uuid, 'create', context.request_id,
-                                   context.user_id, context.project_id)
-    with engines.api_writer(context):
-        instance_mappings.set_cell(context, uuid, cell['uuid'])
-        placed = build_requests.delete(context, uuid)
-    if not placed:
+        instance = _create_in_cell(cell_context, uuid, values, context)
+    if not _point_mapping_at_cell(context, uuid, cell):
         LOG.info('Instance %s was deleted while it was placed in %s', uuid, cell['name'])
         with nova_context.target_cell(context, cell) as cell_context:
             instances.soft_delete(cell_context, uuid)
@@ -75,6 +69,25 @@ def _build_in_cell(context, uuid, request_spec, selections):
         return
     compute_rpcapi.ComputeAPI.for_cell(cell).build_and_run_instance(
         context, chosen['host'], instance, request_spec, selections[1:])
+
+
+@engines.retry_on_deadlock
+def _create_in_cell(cell_context, uuid, values, context):
+    """The instance and its create action, in one cell transaction."""
+    with engines.cell_writer(cell_context):
+        instance = instances.create(cell_context, values)
+        instance_actions.start(cell_context, uuid, 'create', context.request_id,
+                               context.user_id, context.project_id)
+    return instance
+
+
+@engines.retry_on_deadlock
+def _point_mapping_at_cell(context, uuid, cell):
+    """Map the instance to its cell and remove its build request, in one API
+    transaction; False when the build request was gone (deleted meanwhile)."""
+    with engines.api_writer(context):
+        instance_mappings.set_cell(context, uuid, cell['uuid'])
+        return build_requests.delete(context, uuid)
 
 
 def _bury_all_in_cell0(context, instance_uuids, message):

@@ -157,6 +157,17 @@ class MariaDB:
         self.databases.append(name)
         return self.url(name)
 
+    def connections_opened(self):
+        """The server's count of connections opened since it started (all
+        clients)."""
+        connection = self._connect()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW GLOBAL STATUS LIKE 'Connections'")
+                return int(cursor.fetchone()[1])
+        finally:
+            connection.close()
+
     def query(self, database_url, sql, *params):
         """Rows of ``sql`` run in the database of ``database_url``."""
         name = database_url.rsplit('/', 1)[1].split('?')[0]

@@ -8,11 +8,12 @@ under the per-instance lock:
 1. confirm the task is still the one the API set: a delete (or a hard
    reboot replacing a soft one) may have taken over, and then this action
    just stops;
-2. action event start, notification ``instance.<action>.start``;
+2. action event start (in the same conductor call as the check),
+   notification ``instance.<action>.start``;
 3. the driver operation;
 4. the end state in one update guarded by that task_state, so that a
-   delete that came meanwhile wins;
-5. action event finish, notification ``instance.<action>.end``.
+   delete that came meanwhile wins, with the action event finish;
+5. notification ``instance.<action>.end``.
 
 When the driver fails, the instance keeps its vm_state (the API never
 changed it) with no task and the guest's current power state, gets a
@@ -79,12 +80,12 @@ def perform(context, host, driver, conductor_api, instance, operation, **argumen
     publisher = notifications.compute_publisher(host)
     with instance_lock.locked(uuid):
         try:
-            instance = conductor_api.instance_update(context, uuid, {},
-                                                     expected={'task_state': task_state})
+            instance = conductor_api.instance_update(
+                context, uuid, {}, expected={'task_state': task_state},
+                record_event={'event': operation.event, 'phase': 'start', 'host': host})
         except _SUPERSEDED as error:
             LOG.info('Not running %s on instance %s: %s', operation.event, uuid, error)
             return
-        conductor_api.action_event(context, uuid, operation.event, 'start', host=host)
         notifications.instance_action(context, publisher, instance, operation.notification,
                                       'start')
         try:
@@ -97,14 +98,14 @@ def perform(context, host, driver, conductor_api, instance, operation, **argumen
                 context, uuid,
                 {'vm_state': operation.vm_state, 'task_state': None,
                  'power_state': driver.get_power_state(instance)},
-                expected={'task_state': task_state})
+                expected={'task_state': task_state},
+                record_event={'event': operation.event, 'phase': 'finish', 'host': host,
+                              'result': 'Success'})
         except _SUPERSEDED as error:
             LOG.info('Instance %s changed during %s: %s', uuid, operation.event, error)
             conductor_api.action_event(context, uuid, operation.event, 'finish', host=host,
                                        result='Error', details=str(error))
             return
-        conductor_api.action_event(context, uuid, operation.event, 'finish', host=host,
-                                   result='Success')
         notifications.instance_action(context, publisher, done, operation.notification, 'end')
     LOG.info('%s of instance %s done: %s', operation.event, uuid, operation.vm_state)
 

@@ -11,6 +11,7 @@ import re
 
 import oslo_messaging as messaging
 
+from nova_api.compute import lookup
 from nova_api.compute import power
 from nova_common import compute_states as states
 from nova_common import exception
@@ -41,7 +42,7 @@ def get_console_output(context, instance, length=None):
         raise exception.InstanceInvalidState(
             action='get_console_output', instance_uuid=instance['uuid'], attr='task_state',
             state=instance['task_state'])
-    cell = power.cell_of(context, instance)
+    cell = lookup.cell_of(context, instance)
     host = instance['host']
     try:
         output = compute_rpcapi.ComputeAPI.for_cell(cell).get_console_output(

@@ -7,7 +7,7 @@ unlocking a server someone else's side locked needs the unlock_override
 policy. From 2.73 a lock may carry a reason (system metadata
 locked_reason, shown in the server body).
 """
-from nova_api.compute import power
+from nova_api.compute import lookup
 from nova_common import context as nova_context
 from nova_common.db.api import instance_actions
 from nova_common.db.api import instances
@@ -30,7 +30,7 @@ def is_expected_locker(context, instance):
 
 
 def _set(context, instance, action, locked_by, reason=None):
-    cell = power.cell_of(context, instance)
+    cell = lookup.cell_of(context, instance)
     with nova_context.target_cell(context, cell) as cell_context:
         updated = instances.set_locked(cell_context, instance['uuid'], locked_by, reason)
         instance_actions.start(cell_context, instance['uuid'], action, context.request_id,

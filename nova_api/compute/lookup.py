@@ -13,7 +13,6 @@ from oslo_utils import uuidutils
 from nova_common import cells_scatter
 from nova_common import context as nova_context
 from nova_common.db.api import build_requests
-from nova_common.db.api import cells as cells_db
 from nova_common.db.api import instance_mappings
 from nova_common.db.api import instances
 from nova_common.db.api import request_specs
@@ -105,7 +104,16 @@ def get_server(context, uuid, with_fault=True, read_deleted='no', cell_down_supp
     return _find(context, uuid, with_fault, read_deleted, cell_down_support)
 
 
+def cell_of(context, instance):
+    """The cell mapping holding ``instance`` (a dict from ``get_server``);
+    InstanceNotReady (409) for a server that is still a build request."""
+    if instance.get('cell_uuid') is None:
+        raise exception.InstanceNotReady(instance_id=instance['uuid'])
+    return cells_scatter.get_cell(context, instance['cell_uuid'])
+
+
 def target_cell(context, instance):
     """A context targeting the cell that holds ``instance`` (a dict from
     ``get_server`` with a ``cell_uuid``)."""
-    return nova_context.target_cell(context, cells_db.get_cell(context, instance['cell_uuid']))
+    return nova_context.target_cell(context,
+                                    cells_scatter.get_cell(context, instance['cell_uuid']))

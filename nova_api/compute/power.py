@@ -10,10 +10,10 @@ stopped". It records the instance action under the request id and casts
 the work to the compute host over its cell's transport, which writes the
 end state (nova_compute/power.py).
 """
+from nova_api.compute import lookup
 from nova_api.compute import state_checks
 from nova_common import compute_states as states
 from nova_common import context as nova_context
-from nova_common.db.api import cells
 from nova_common.db.api import instance_actions
 from nova_common.db.api import instances
 from nova_common import exception
@@ -32,14 +32,6 @@ HARD_REBOOT_TASK_STATES = (None, states.REBOOTING, states.REBOOT_PENDING,
                            states.UNPAUSING, states.PAUSING, states.SUSPENDING)
 
 
-def cell_of(context, instance):
-    """The cell mapping holding ``instance``; InstanceNotReady for a server
-    that is still a build request."""
-    if instance.get('cell_uuid') is None:
-        raise exception.InstanceNotReady(instance_id=instance['uuid'])
-    return cells.get_cell(context, instance['cell_uuid'])
-
-
 def require_host(instance):
     if not instance.get('host'):
         raise exception.InstanceNotReady(instance_id=instance['uuid'])
@@ -51,7 +43,7 @@ def begin(context, instance, action, vm_states, task_state, expected_task_states
     its cell mapping)."""
     state_checks.check_lock(context, instance)
     require_host(instance)
-    cell = cell_of(context, instance)
+    cell = lookup.cell_of(context, instance)
     with nova_context.target_cell(context, cell) as cell_context:
         updated = instances.update(cell_context, instance['uuid'], {'task_state': task_state},
                                    expected_vm_state=list(vm_states),

@@ -42,16 +42,22 @@ def force_delete(req, instance, argument):
     compute_delete.delete_server(req.context, instance)
 
 
-@handler.response(202)
-def start(req, instance, argument):
-    _authorize(req, power_policies.SERVERS % 'start', instance)
-    power.start(req.context, instance)
+def _power_action(rule, perform):
+    """The handler of a power action that takes no argument: the policy
+    ``rule`` on the server, then ``perform(context, instance)``."""
+    @handler.response(202)
+    def act(req, instance, argument):
+        _authorize(req, rule, instance)
+        perform(req.context, instance)
+    return act
 
 
-@handler.response(202)
-def stop(req, instance, argument):
-    _authorize(req, power_policies.SERVERS % 'stop', instance)
-    power.stop(req.context, instance)
+start = _power_action(power_policies.SERVERS % 'start', power.start)
+stop = _power_action(power_policies.SERVERS % 'stop', power.stop)
+pause = _power_action(pause_policies.POLICY % 'pause', power.pause)
+unpause = _power_action(pause_policies.POLICY % 'unpause', power.unpause)
+suspend = _power_action(suspend_policies.POLICY % 'suspend', power.suspend)
+resume = _power_action(suspend_policies.POLICY % 'resume', power.resume)
 
 
 @handler.response(202)
@@ -59,30 +65,6 @@ def stop(req, instance, argument):
 def reboot(req, instance, argument):
     _authorize(req, power_policies.SERVERS % 'reboot', instance)
     power.reboot(req.context, instance, argument['type'].upper())
-
-
-@handler.response(202)
-def pause(req, instance, argument):
-    _authorize(req, pause_policies.POLICY % 'pause', instance)
-    power.pause(req.context, instance)
-
-
-@handler.response(202)
-def unpause(req, instance, argument):
-    _authorize(req, pause_policies.POLICY % 'unpause', instance)
-    power.unpause(req.context, instance)
-
-
-@handler.response(202)
-def suspend(req, instance, argument):
-    _authorize(req, suspend_policies.POLICY % 'suspend', instance)
-    power.suspend(req.context, instance)
-
-
-@handler.response(202)
-def resume(req, instance, argument):
-    _authorize(req, suspend_policies.POLICY % 'resume', instance)
-    power.resume(req.context, instance)
 
 
 @handler.response(202)

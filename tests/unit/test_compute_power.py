@@ -12,7 +12,8 @@ UUID = '5f0c2b8e-8a1d-4b7e-a0a4-3b3f6d1c9e21'
 
 
 class CellConductor:
-    """instance_update with the expected-state guard of the real one."""
+    """instance_update with the expected-state guard of the real one (and
+    its action event, recorded only when the update happens)."""
 
     def __init__(self, instance):
         self.instance = dict(instance)
@@ -20,7 +21,7 @@ class CellConductor:
         self.faults = []
         self.before_update = None
 
-    def instance_update(self, context, uuid, values, expected=None):
+    def instance_update(self, context, uuid, values, expected=None, record_event=None):
         if self.before_update:
             self.before_update(values)
         if self.instance['deleted']:
@@ -30,6 +31,8 @@ class CellConductor:
                 raise exception.InstanceInvalidState(action='update', instance_uuid=uuid,
                                                      attr=key, state=self.instance[key])
         self.instance.update(values)
+        if record_event:
+            self.action_event(context, uuid, **record_event)
         return dict(self.instance)
 
     def action_event(self, context, uuid, event, phase, host=None, result=None,

@@ -9,6 +9,7 @@ which persist everything through their cell conductor.
 import faulthandler
 import signal
 import threading
+import time
 
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -123,12 +124,15 @@ class Service:
             self.manager.service_registered(record)
         self.record = record
 
-    def stop(self):
-        """Stop taking work, let in-flight requests finish (bounded by
-        [DEFAULT] graceful_shutdown_timeout), then stop the periodic tasks."""
+    def stop(self, deadline=None):
+        """Stop taking work, let in-flight requests finish until ``deadline``
+        (a time.monotonic() value; by default [DEFAULT]
+        graceful_shutdown_timeout from now), then stop the periodic tasks."""
         if self._stopped.is_set():
             return
         self._stopped.set()
+        if deadline is None:
+            deadline = time.monotonic() + CONF.graceful_shutdown_timeout
         LOG.info('Stopping %s on %s', self.binary, self.host)
         for task in self._tasks:
             task.stop()
@@ -136,13 +140,13 @@ class Service:
             self._rpc_server.stop()
             waiter = threading.Thread(target=self._rpc_server.wait, daemon=True)
             waiter.start()
-            waiter.join(CONF.graceful_shutdown_timeout)
+            waiter.join(max(0.0, deadline - time.monotonic()))
             if waiter.is_alive():
-                LOG.warning('In-flight requests did not finish within %ss; exiting anyway',
-                            CONF.graceful_shutdown_timeout)
+                LOG.warning('In-flight requests of %s did not finish within %ss; '
+                            'exiting anyway', self.binary, CONF.graceful_shutdown_timeout)
         self.manager.cleanup_host()
         for task in self._tasks:
-            task.join(1)
+            task.join(min(1.0, max(0.0, deadline - time.monotonic())))
 
     def wait(self):
         self._stopped.wait()
@@ -168,10 +172,26 @@ def run(services):
         service.start()
     while not stop.wait(1):
         pass
-    # Should stopping hang, show where: every thread's stack on stderr.
-    faulthandler.dump_traceback_later(CONF.graceful_shutdown_timeout + 2, exit=True)
-    for service in services:
-        service.stop()
-    rpc.cleanup()
-    faulthandler.cancel_dump_traceback_later()
+    shutdown(services)
     LOG.info('Stopped')
+
+
+def shutdown(services, first=()):
+    """Stop ``services`` and close the RPC transports, within [DEFAULT]
+    graceful_shutdown_timeout in all.
+
+    ``first`` are callables run before (the all-in-one's HTTP server).
+    Services stop in the reverse order of their list, so that in one
+    process the compute finishes its last calls while the conductor still
+    answers them. Should stopping (or the interpreter's exit after it) take
+    2 s longer than allowed, every thread's stack goes to stderr and the
+    process exits with status 1: a hang shows where it is, and a daemon
+    never outlives its SIGTERM.
+    """
+    faulthandler.dump_traceback_later(CONF.graceful_shutdown_timeout + 2, exit=True)
+    deadline = time.monotonic() + CONF.graceful_shutdown_timeout
+    for step in first:
+        step()
+    for service in reversed(services):
+        service.stop(deadline)
+    rpc.cleanup()

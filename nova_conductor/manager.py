@@ -4,6 +4,7 @@ persistence.py (work done for computes in this cell), tasks/build.py
 from oslo_log import log as logging
 import oslo_messaging as messaging
 
+from nova_common import exception
 from nova_common import manager
 from nova_conductor import ledger_access
 from nova_conductor import persistence
@@ -12,6 +13,12 @@ from nova_conductor.tasks import reschedule
 from nova_scheduler import rpcapi as scheduler_rpcapi
 
 LOG = logging.getLogger(__name__)
+
+# Answers a compute expects and handles (the instance was deleted meanwhile,
+# or another action changed its state first): logged at debug level by
+# oslo.messaging, not as server errors.
+_INSTANCE_RACES = messaging.expected_exceptions(exception.InstanceNotFound,
+                                                exception.InstanceInvalidState)
 
 
 class ConductorManager(manager.Manager):
@@ -36,18 +43,23 @@ class ConductorManager(manager.Manager):
         build.schedule_and_build_instances(context, self.scheduler_api, instance_uuids,
                                            request_spec)
 
+    @_INSTANCE_RACES
     def instance_update(self, context, uuid, values, expected, record_event=None):
         return persistence.instance_update(context, uuid, values, expected, record_event)
 
+    @_INSTANCE_RACES
     def instance_destroy(self, context, uuid):
         return persistence.instance_destroy(context, uuid)
 
+    @_INSTANCE_RACES
     def instance_fault_create(self, context, uuid, code, message, details=None, host=None):
         persistence.instance_fault_create(context, uuid, code, message, details, host)
 
+    @_INSTANCE_RACES
     def action_event(self, context, uuid, event, phase, host=None, result=None, details=None):
         persistence.action_event(context, uuid, event, phase, host, result, details)
 
+    @_INSTANCE_RACES
     def instance_get(self, context, uuid):
         return persistence.instance_get(context, uuid)
 

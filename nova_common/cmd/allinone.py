@@ -184,7 +184,7 @@ def main(argv=None):
     from nova_common.cmd import conductor as conductor_cmd
     from nova_common.cmd import scheduler as scheduler_cmd
     from nova_common.conf import CONF
-    from nova_common import rpc
+    from nova_common import service as service_lib
 
     bootstrap(args.data_dir)
     map_own_host(CONF.host)
@@ -213,7 +213,4 @@ def main(argv=None):
         signal.signal(signum, lambda *_: stop.set())
     while not stop.wait(1):
         pass
-    server.shutdown()
-    for service in services:
-        service.stop()
-    rpc.cleanup()
+    service_lib.shutdown(services, first=[server.shutdown])

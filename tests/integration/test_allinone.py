@@ -12,15 +12,21 @@ from tests.integration import harness
 from tests.integration import libvirt_cloud
 
 
-def start_allinone(workdir, driver, *extra_args):
-    """The running all-in-one and the CLI of the cloud entry it wrote."""
+def start_allinone(workdir, driver, config=''):
+    """The running all-in-one (with ``config`` as a config file's text)
+    and the CLI of the cloud entry it wrote."""
     workdir = pathlib.Path(workdir)
     data_dir = workdir / 'data'
     port = harness.free_port()
+    log_path = workdir / 'nova-allinone.log'
+    # The services log into the file that holds the all-in-one's output, so
+    # a failure shows both.
+    config_file = workdir / 'allinone.conf'
+    config_file.write_text('[DEFAULT]\nlog_file = %s\n%s' % (log_path, config))
     command = [harness.console_script('nova-allinone'), '--data-dir', str(data_dir),
-               '--port', str(port), '--driver', driver] + list(extra_args)
+               '--port', str(port), '--driver', driver, '--config-file', str(config_file)]
     # HOME is the test's own: the entry also goes into ~/.config/openstack.
-    daemon = harness.Daemon('nova-allinone', command, workdir / 'nova-allinone.log',
+    daemon = harness.Daemon('nova-allinone', command, log_path,
                             env={'HOME': str(workdir)})
     endpoint = 'http://127.0.0.1:%d' % port
     harness.wait_for_api(endpoint, daemon, timeout=60)
@@ -52,9 +58,7 @@ def test_allinone_boots_a_real_guest_when_libvirtd_answers(tmp_path):
     libvirt_cloud.require_libvirt()
     guest_images = libvirt_cloud.build_test_guest()
     prefix = 'aio%s-' % harness.random_suffix()
-    config = tmp_path / 'names.conf'
-    config.write_text('[DEFAULT]\ninstance_name_template = %s%%08x\n' % prefix)
-    daemon, cli = start_allinone(tmp_path, 'auto', '--config-file', str(config))
+    daemon, cli = start_allinone(tmp_path, 'auto', 'instance_name_template = %s%%08x\n' % prefix)
     try:
         assert re.search(r'Guests: libvirt driver \(virt_type (qemu|kvm)\)', daemon.log_tail())
         image_id, _marker = libvirt_cloud.upload_test_guest(cli, guest_images, tmp_path)

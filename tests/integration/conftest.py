@@ -154,14 +154,8 @@ class Deployment:
         return daemon
 
     def stop_all(self):
-        failures = []
-        for daemon in reversed(self.daemons):
-            try:
-                daemon.stop()
-            except AssertionError as error:
-                failures.append(str(error))
-        self.daemons = []
-        assert not failures, '\n'.join(failures)
+        daemons, self.daemons = self.daemons, []
+        harness.stop_daemons(daemons)
 
 
 @pytest.fixture(scope='session')

@@ -248,23 +248,50 @@ class Daemon:
             self.name, 'running' if self.alive() else 'exit %s' % self.process.returncode,
             self.log_path, self.log_tail(lines))
 
-    def stop(self, timeout=STOP_TIMEOUT):
-        """SIGTERM, then assert the process exited within ``timeout`` seconds."""
+    def terminate(self):
+        """Send SIGTERM (once; no-op when it already exited)."""
         if self in RUNNING_DAEMONS:
             RUNNING_DAEMONS.remove(self)
+        if self.alive():
+            self.process.send_signal(signal.SIGTERM)
+        self._terminated_at = time.monotonic()
+
+    def wait_stopped(self, deadline):
+        """Wait until ``deadline`` (time.monotonic()) for the exit that
+        ``terminate`` asked for; AssertionError (after SIGKILL) when it did
+        not come. Returns the exit code."""
         try:
-            if self.alive():
-                self.process.send_signal(signal.SIGTERM)
-                try:
-                    self.process.wait(timeout)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
-                    raise AssertionError('%s did not exit within %s s of SIGTERM\n%s'
-                                         % (self.name, timeout, self.describe()))
+            try:
+                self.process.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                raise AssertionError('%s did not exit within %.0f s of SIGTERM\n%s'
+                                     % (self.name, deadline - self._terminated_at,
+                                        self.describe()))
         finally:
             self._log.close()
         return self.process.returncode
+
+    def stop(self, timeout=STOP_TIMEOUT):
+        """SIGTERM, then assert the process exited within ``timeout`` seconds."""
+        self.terminate()
+        return self.wait_stopped(time.monotonic() + timeout)
+
+
+def stop_daemons(daemons):
+    """Stop ``daemons`` all at once (SIGTERM to each, then wait for each);
+    AssertionError naming every one that did not exit within STOP_TIMEOUT."""
+    for daemon in daemons:
+        daemon.terminate()
+    deadline = time.monotonic() + STOP_TIMEOUT
+    failures = []
+    for daemon in daemons:
+        try:
+            daemon.wait_stopped(deadline)
+        except AssertionError as error:
+            failures.append(str(error))
+    assert not failures, '\n'.join(failures)
 
 
 def start_daemon(script, config_file, workdir, name=None, extra_args=()):

@@ -22,6 +22,11 @@ LOG = logging.getLogger(__name__)
 
 SERVICE_VERSION = 1
 
+# Seconds a stop may take beyond [DEFAULT] graceful_shutdown_timeout (for
+# what comes after the in-flight requests: driver clean-up, closing the
+# transports, the interpreter's exit) before the watchdog ends the process.
+WATCHDOG_MARGIN = 5
+
 
 class DatabaseReporter:
     """Keeps the service record in this service's own [database]."""
@@ -184,11 +189,12 @@ def shutdown(services, first=()):
     Services stop in the reverse order of their list, so that in one
     process the compute finishes its last calls while the conductor still
     answers them. Should stopping (or the interpreter's exit after it) take
-    2 s longer than allowed, every thread's stack goes to stderr and the
+    WATCHDOG_MARGIN seconds longer, every thread's stack goes to stderr and the
     process exits with status 1: a hang shows where it is, and a daemon
     never outlives its SIGTERM.
     """
-    faulthandler.dump_traceback_later(CONF.graceful_shutdown_timeout + 2, exit=True)
+    faulthandler.dump_traceback_later(CONF.graceful_shutdown_timeout + WATCHDOG_MARGIN,
+                                      exit=True)
     deadline = time.monotonic() + CONF.graceful_shutdown_timeout
     for step in first:
         step()

@@ -5,7 +5,7 @@ mapped deployment, and the nova-api process.
 ``deployment`` prepares everything but starts nothing except through
 ``deployment.start(script, config_file)``; ``api_server`` is the shared
 nova-api process. Daemons are stopped with SIGTERM at the end of the session
-and must exit within 10 s.
+and must exit within 15 s.
 """
 import pytest
 

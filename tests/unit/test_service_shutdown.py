@@ -54,7 +54,7 @@ def test_services_stop_in_reverse_order_after_the_first_steps(watchdog):
     service.shutdown(services, first=[lambda: journal.append('http server')])
     assert journal == ['http server', 'compute', 'scheduler', 'conductor']
     assert all(svc._rpc_server.stopped for svc in services)
-    assert watchdog == [(CONF.graceful_shutdown_timeout + 2, True), 'rpc cleanup']
+    assert watchdog == [(CONF.graceful_shutdown_timeout + service.WATCHDOG_MARGIN, True), 'rpc cleanup']
 
 
 def test_hung_requests_share_one_grace_period(watchdog):

@@ -17,8 +17,38 @@ LOG = logging.getLogger(__name__)
 
 
 class ThreadedWSGIServer(socketserver.ThreadingMixIn, simple_server.WSGIServer):
+    """One thread per request (HTTP/1.0: one request per connection); counts
+    the requests in flight so that a stop can let them finish."""
     daemon_threads = True
     allow_reuse_address = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._in_flight = 0
+        self._idle = threading.Condition()
+
+    def process_request_thread(self, request, client_address):
+        with self._idle:
+            self._in_flight += 1
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
+
+    def stop(self, timeout):
+        """Stop accepting (new connections are refused at once), then wait
+        up to ``timeout`` seconds for the requests in flight; returns
+        whether they all finished."""
+        self.shutdown()
+        self.server_close()
+        with self._idle:
+            finished = self._idle.wait_for(lambda: self._in_flight == 0, timeout)
+        if not finished:
+            LOG.warning('%d API requests did not finish within %ss; exiting anyway',
+                        self._in_flight, timeout)
+        return finished
 
 
 class QuietHandler(simple_server.WSGIRequestHandler):
@@ -42,10 +72,11 @@ def serve(application, host, port):
 def main():
     common.init('nova-api')
     from nova_api import app
+    from nova_common import service
     server = serve(app.build(), CONF.osapi_compute_listen, CONF.osapi_compute_listen_port)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     stop.wait()
     LOG.info('Stopping the compute API')
-    server.shutdown()
+    service.shutdown([], first=[lambda: server.stop(CONF.graceful_shutdown_timeout)])

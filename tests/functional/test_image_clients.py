@@ -24,8 +24,7 @@ def endpoint(tmp_path):
     CONF.set_override('local_store_dir', str(tmp_path / 'images'), group='image')
     server = api_cmd.serve(api_app.build(), '127.0.0.1', 0)
     yield 'http://127.0.0.1:%d' % server.server_port
-    server.shutdown()
-    server.server_close()
+    server.stop(timeout=5)
 
 
 @pytest.fixture

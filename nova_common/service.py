@@ -185,7 +185,7 @@ def shutdown(services, first=()):
     """Stop ``services`` and close the RPC transports, within [DEFAULT]
     graceful_shutdown_timeout in all.
 
-    ``first`` are callables run before (the all-in-one's HTTP server).
+    ``first`` are callables run before (stopping an HTTP server).
     Services stop in the reverse order of their list, so that in one
     process the compute finishes its last calls while the conductor still
     answers them. Should stopping (or the interpreter's exit after it) take

@@ -213,5 +213,4 @@ def main(argv=None):
         signal.signal(signum, lambda *_: stop.set())
     while not stop.wait(1):
         pass
-    service_lib.shutdown(services,
-                         first=[lambda: server.stop(CONF.graceful_shutdown_timeout)])
+    service_lib.shutdown(services, first=[server.stop])

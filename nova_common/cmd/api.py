@@ -37,10 +37,13 @@ class ThreadedWSGIServer(socketserver.ThreadingMixIn, simple_server.WSGIServer):
                 self._in_flight -= 1
                 self._idle.notify_all()
 
-    def stop(self, timeout):
+    def stop(self, timeout=None):
         """Stop accepting (new connections are refused at once), then wait
-        up to ``timeout`` seconds for the requests in flight; returns
+        up to ``timeout`` seconds (default [DEFAULT]
+        graceful_shutdown_timeout) for the requests in flight; returns
         whether they all finished."""
+        if timeout is None:
+            timeout = CONF.graceful_shutdown_timeout
         self.shutdown()
         self.server_close()
         with self._idle:
@@ -79,4 +82,4 @@ def main():
         signal.signal(signum, lambda *_: stop.set())
     stop.wait()
     LOG.info('Stopping the compute API')
-    service.shutdown([], first=[lambda: server.stop(CONF.graceful_shutdown_timeout)])
+    service.shutdown([], first=[server.stop])

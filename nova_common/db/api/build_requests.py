@@ -3,13 +3,11 @@ cell holds yet. The would-be instance is kept as JSON and leaves as the
 same instance dict a cell would give (datetimes parsed back), so a server
 reads the same whichever side of the move to its cell it is on.
 """
-from oslo_db import exception as db_exc
 from oslo_serialization import jsonutils
 
 from nova_common.db.api import instances
 from nova_common.db import engines
 from nova_common.db.models import api as models
-from nova_common import exception
 
 _INSTANCE_DATETIMES = ('created_at', 'updated_at', 'deleted_at', 'launched_at',
                        'terminated_at')
@@ -37,13 +35,7 @@ def create(context, instance, tags):
                               instance=jsonutils.dumps(instance),
                               tags=jsonutils.dumps(sorted(set(tags or ()))))
     with engines.api_writer(context) as session:
-        # A duplicate ends the whole transaction (no savepoint: they cost
-        # two round trips per row on the boot path).
-        session.add(row)
-        try:
-            session.flush()
-        except db_exc.DBDuplicateEntry:
-            raise exception.InstanceExists(uuid=instance['uuid'])
+        engines.add_instance_record(session, row, instance['uuid'])
         return _as_dict(row)
 
 

@@ -6,7 +6,6 @@ project_id, user_id, queued_for_delete, created_at}. Its project and
 creation time are what the API shows of a server whose cell does not
 answer (microversion 2.69).
 """
-from oslo_db import exception as db_exc
 
 from nova_common.db import engines
 from nova_common.db.models import api as models
@@ -55,13 +54,7 @@ def create(context, uuid, project_id, user_id, cell_uuid=None):
         row = models.InstanceMapping(instance_uuid=uuid, project_id=project_id,
                                      user_id=user_id, cell_id=cell.id if cell else None,
                                      queued_for_delete=False)
-        # A duplicate ends the whole transaction (no savepoint: they cost
-        # two round trips per row on the boot path).
-        session.add(row)
-        try:
-            session.flush()
-        except db_exc.DBDuplicateEntry:
-            raise exception.InstanceExists(uuid=uuid)
+        engines.add_instance_record(session, row, uuid)
         return _as_dict(row, cell)
 
 

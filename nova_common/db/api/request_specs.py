@@ -1,7 +1,6 @@
 """Request specs in the API database: what a server asked the scheduler
 for (flavor, image, zone, hints ...), kept as JSON and read back as the
 same dict."""
-from oslo_db import exception as db_exc
 from oslo_serialization import jsonutils
 
 from nova_common.db import engines
@@ -13,13 +12,7 @@ def create(context, spec):
     """Record ``spec`` (a dict with ``instance_uuid``); returns it."""
     row = models.RequestSpec(instance_uuid=spec['instance_uuid'], spec=jsonutils.dumps(spec))
     with engines.api_writer(context) as session:
-        # A duplicate ends the whole transaction (no savepoint: they cost
-        # two round trips per row on the boot path).
-        session.add(row)
-        try:
-            session.flush()
-        except db_exc.DBDuplicateEntry:
-            raise exception.InstanceExists(uuid=spec['instance_uuid'])
+        engines.add_instance_record(session, row, spec['instance_uuid'])
         return jsonutils.loads(row.spec)
 
 

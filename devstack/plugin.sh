@@ -81,6 +81,9 @@ function _nova_lite_write_top_conf {
         configure_keystone_authtoken_middleware "$conf" nova
     else
         iniset "$conf" api auth_strategy noauth2
+        # A devstack without keystone is a development cloud: let noauth2
+        # callers reach nova-api on NOVA_LITE_LISTEN_ADDRESS.
+        iniset "$conf" api noauth2_allow_remote True
     fi
     _nova_lite_configure_image_service "$conf"
 }

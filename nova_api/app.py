@@ -1,10 +1,12 @@
 """The compute API's WSGI pipeline.
 
-    request id -> proxy headers -> path:
+    request id -> proxy headers -> fault wrapper (URL encoding, last resort) -> path:
         /, /v2.1           version documents (no auth)
         /v2.1/...          body size limit -> auth -> pecan dispatcher over the route table
         /image/...         the image app, with [image] backend = local (image_app.py)
 """
+import urllib.parse
+
 from oslo_log import log as logging
 from oslo_middleware import http_proxy_to_wsgi
 from oslo_middleware import request_id
@@ -24,6 +26,32 @@ LOG = logging.getLogger(__name__)
 class ComputeRequestId(request_id.RequestId):
     """Sets x-openstack-request-id and Nova's older x-compute-request-id."""
     compat_headers = ['x-compute-request-id']
+
+
+class FaultWrapper:
+    """The outermost guard: a URL that is not UTF-8 (``%ff`` in a path or a
+    query) is a 400, and an error nothing below caught is a 500, both in
+    Nova's fault format rather than the WSGI server's error page."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        try:
+            # WSGI hands the path over unquoted as latin-1 text, the query
+            # string as sent.
+            environ.get('PATH_INFO', '').encode('latin-1').decode('utf-8')
+            urllib.parse.unquote_to_bytes(environ.get('QUERY_STRING', '')).decode('utf-8')
+        except UnicodeError:
+            response = faults.fault_response(400, 'The URL is not valid UTF-8.')
+            return response(environ, start_response)
+        try:
+            return self.application(environ, start_response)
+        except Exception:  # noqa: BLE001 - every error becomes a fault
+            LOG.exception('Unexpected error while serving the request')
+            response = faults.fault_response(
+                500, 'Unexpected API Error. Please report this at the project bug tracker.')
+            return response(environ, start_response)
 
 
 class BodySizeLimit:
@@ -77,7 +105,7 @@ def build(extra_apps=None):
     image service)."""
     compute = BodySizeLimit(auth.wrap(router.make_pecan_app(routes.route_table())))
     application = PathDispatch(compute, dict(default_extra_apps(), **(extra_apps or {})))
-    application = http_proxy_to_wsgi.HTTPProxyToWSGI(application, conf=CONF)
+    application = http_proxy_to_wsgi.HTTPProxyToWSGI(FaultWrapper(application), conf=CONF)
     return ComputeRequestId(application)
 
 

@@ -7,9 +7,18 @@ body, a ``Reply`` for a status chosen at run time, or a ``webob.Response``
 for full control. Errors are raised as
 ``nova_common.exception.NovaException`` subclasses.
 """
+import math
+
 from oslo_serialization import jsonutils
 
 from nova_common import exception
+
+# A body nested deeper is refused before anything walks it recursively
+# (JSON Schema validation, serialisation, the database layer).
+MAX_BODY_DEPTH = 64
+# The media types a request body may be declared as (as in Nova; no header,
+# an empty one or text/plain means "assume JSON").
+JSON_MEDIA_TYPES = ('application/json', 'application/vnd.openstack.compute+json')
 
 
 class Reply:
@@ -27,6 +36,14 @@ def response(status):
         func.response_status = status
         return func
     return decorator
+
+
+def one_action(body):
+    """(name, argument) of an action request body ``{name: argument}``
+    (POST .../action); 400 unless it names exactly one action."""
+    if not isinstance(body, dict) or len(body) != 1:
+        raise exception.Invalid('There is not exactly one action in the request body.')
+    return next(iter(body.items()))
 
 
 class APIRequest:
@@ -58,10 +75,7 @@ class APIRequest:
             if not raw:
                 self._body = None
             else:
-                try:
-                    self._body = jsonutils.loads(raw)
-                except ValueError:
-                    raise exception.InvalidInput(reason='Malformed request body')
+                self._body = parse_json(raw)
             self._body_parsed = True
         return self._body
 
@@ -89,3 +103,53 @@ class APIRequest:
     def links(self, *parts):
         return [{'rel': 'self', 'href': self.link(*parts)},
                 {'rel': 'bookmark', 'href': self.bookmark(*parts)}]
+
+
+def check_content_type(webob_request):
+    """415 for a declared Content-Type the API cannot read, as Nova does."""
+    if 'Content-Type' not in webob_request.headers:
+        return
+    media_type = webob_request.content_type
+    if media_type and media_type != 'text/plain' and media_type not in JSON_MEDIA_TYPES:
+        raise exception.UnsupportedMediaType()
+
+
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError('%s is out of range' % text)
+    return value
+
+
+def _refuse_constant(name):
+    raise ValueError('%s is not JSON' % name)
+
+
+def parse_json(raw):
+    """The JSON document in ``raw`` (bytes); a 400 fault for anything that
+    is not strict UTF-8 JSON (NaN, Infinity and numbers out of float range
+    included), is nested deeper than MAX_BODY_DEPTH, or holds a string with
+    a lone surrogate (which no database column can store)."""
+    try:
+        document = jsonutils.loads(raw, parse_constant=_refuse_constant,
+                                   parse_float=_finite_float)
+    except (ValueError, RecursionError):
+        raise exception.InvalidInput(reason='Malformed request body')
+    pending = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            pending.extend((item, depth + 1) for item in value.values())
+            pending.extend((key, depth) for key in value)
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            try:
+                value.encode('utf-8')
+            except UnicodeEncodeError:
+                raise exception.InvalidInput(
+                    reason='the request body holds a string that is not valid Unicode')
+        if depth > MAX_BODY_DEPTH:
+            raise exception.InvalidInput(
+                reason='the request body is nested deeper than %d levels' % MAX_BODY_DEPTH)
+    return document

@@ -10,9 +10,11 @@ served by nova-api under /image when ``[image] backend = local``.
     PUT    /image/v2/images/{id}/file       upload (application/octet-stream)
     GET    /image/v2/images/{id}/file       download (204 when no data)
     PUT    /image/v2/images/{id}/tags/{tag}, DELETE the same
+    GET    /image/v2/schemas/{image,images,member,members}   (image_schemas.py)
 
 Callers authenticate as for the compute API (``auth.wrap``). Errors have
-the body Glance sends to JSON clients: ``{"message", "code", "title"}``.
+the body Glance sends: ``{"message", "code", "title"}`` to JSON clients,
+webob's HTML page to the others (python-glanceclient among them).
 """
 import re
 import time
@@ -26,6 +28,8 @@ import webob.exc
 import webob.static
 
 from nova_api import auth
+from nova_api import image_schemas
+from nova_api import handler as api_handler
 from nova_api import router
 from nova_common.conf import CONF
 from nova_common import exception
@@ -42,10 +46,27 @@ _MULTI_VALUE_FILTERS = ('id', 'name', 'status', 'owner', 'disk_format', 'contain
 _BOOLEAN_FILTERS = ('protected', 'os_hidden')
 
 
-def error_response(status, message, headers=None):
-    title = webob.exc.status_map[status].title
-    response = _json(status, {'message': message, 'code': '%d %s' % (status, title),
-                              'title': title})
+def _wants_json(req):
+    """Whether the client asked for JSON first, as webob (and so Glance)
+    decides; a request with no (or an empty) Accept gets JSON too, this
+    API's default (openstacksdk uploads with ``Accept:`` empty).
+    python-glanceclient sends ``Accept: */*`` and parses only the HTML form
+    (its JSON parser expects objects nested one level down)."""
+    if not req.headers.get('Accept'):
+        return True
+    offers = req.accept.acceptable_offers(['text/html', 'application/json'])
+    return bool(offers) and offers[0][0] == 'application/json'
+
+
+def error_response(req, status, message, headers=None):
+    """Glance's error: JSON ``{"message", "code", "title"}`` to JSON clients,
+    otherwise webob's HTML (or plain text) page with ``message`` in it."""
+    error_class = webob.exc.status_map[status]
+    if _wants_json(req):
+        response = _json(status, {'message': message, 'title': error_class.title,
+                                  'code': '%d %s' % (status, error_class.title)})
+    else:
+        response = req.get_response(error_class(explanation=message))
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
@@ -67,8 +88,8 @@ def _read_json(req):
     if not raw:
         raise exception.Invalid('Body expected in request.')
     try:
-        return jsonutils.loads(raw)
-    except ValueError:
+        return api_handler.parse_json(raw)
+    except exception.Invalid:
         raise exception.Invalid('Malformed JSON in request body.')
 
 
@@ -137,6 +158,7 @@ class ImagesAPI:
     def __init__(self, store):
         self.store = store
         self.routes = [
+            ('GET', r'/v2/schemas/(?P<name>.+)', self.schema),
             ('GET', r'/v2/images', self.index),
             ('POST', r'/v2/images', self.create),
             ('GET', r'/v2/images/(?P<image_id>[^/]+)', self.show),
@@ -169,24 +191,30 @@ class ImagesAPI:
         func, matched = self._match(req.method, path)
         try:
             if func is None and matched is not None:
-                response = error_response(405, 'The method specified is not allowed for '
-                                               'this resource.', matched)
+                response = error_response(req, 405, 'The method specified is not allowed '
+                                                    'for this resource.', matched)
             elif func is None:
-                response = error_response(404, 'The resource could not be found.')
+                response = error_response(req, 404, 'The resource could not be found.')
             else:
                 response = func(req, req.environ[router.CONTEXT_KEY], **matched)
         except exception.NovaException as error:
             if error.code >= 500:
                 LOG.error('%s %s failed: %s', req.method, req.path, error.message)
-            response = error_response(error.code if error.code in webob.exc.status_map
+            response = error_response(req, error.code if error.code in webob.exc.status_map
                                       else 500, error.message)
         except Exception:  # noqa: BLE001 - every error becomes a response
             LOG.exception('Unexpected error while serving %s %s', req.method, req.path)
-            response = error_response(500, 'Unexpected error while serving the request.')
+            response = error_response(req, 500,
+                                      'Unexpected error while serving the request.')
         LOG.info('%s "%s %s" status: %s len: %s time: %.4f', req.remote_addr, req.method,
                  req.path_qs, response.status_int, response.content_length,
                  time.monotonic() - started)
         return response
+
+    def schema(self, req, context, name):
+        if name not in image_schemas.SCHEMAS:
+            raise exception.NotFound('Schema %s not found.' % name)
+        return _json(200, image_schemas.SCHEMAS[name]())
 
     def _image_response(self, status, image):
         return _json(status, glance_format.to_wire(image))
@@ -252,9 +280,7 @@ class ImagesAPI:
         return webob.Response(status=204, content_type=None)
 
 
-class UnsupportedMediaType(exception.NovaException):
-    code = 415
-
+class UnsupportedMediaType(exception.UnsupportedMediaType):
     def __init__(self, expected):
         super().__init__('Unsupported Content-Type: use %s.' % expected)
 
@@ -275,8 +301,8 @@ class ImageApp:
         path = req.path_info.rstrip('/')
         if path in ('', '/versions'):
             if req.method not in ('GET', 'HEAD'):
-                return error_response(405, 'The method specified is not allowed for '
-                                           'this resource.', {'Allow': 'GET, HEAD'})
+                return error_response(req, 405, 'The method specified is not allowed for '
+                                                'this resource.', {'Allow': 'GET, HEAD'})
             return self.versions(req, status=300 if path == '' else 200)
         return req.get_response(self.images)
 

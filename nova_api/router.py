@@ -8,7 +8,9 @@ raises into Nova's fault body.
 import re
 import time
 
+from oslo_db import exception as db_exc
 from oslo_log import log as logging
+import oslo_messaging
 from oslo_serialization import jsonutils
 import pecan
 import webob
@@ -98,7 +100,27 @@ def _json_response(status, body):
     return response
 
 
+# Errors of the infrastructure under a request, and what the caller is told.
+# A database or message bus that does not answer is an outage the caller
+# can wait out (503); a unique key another request inserted first is a
+# conflict (409).
+_INFRASTRUCTURE_FAULTS = (
+    (db_exc.DBConnectionError, 503,
+     'The database is unavailable. Please retry the request later.'),
+    (oslo_messaging.MessagingTimeout, 503,
+     'A service did not answer in time. Please retry the request later.'),
+    (oslo_messaging.MessageDeliveryFailure, 503,
+     'The message bus is unavailable. Please retry the request later.'),
+    (db_exc.DBDuplicateEntry, 409,
+     'Another request changed the same resource at the same time. Please retry.'),
+)
+
+
 def _fault_from(error):
+    for error_class, status, message in _INFRASTRUCTURE_FAULTS:
+        if isinstance(error, error_class):
+            LOG.warning('Answering %s: %s', status, error)
+            return faults.fault_response(status, message)
     if isinstance(error, MethodNotAllowed):
         return faults.fault_response(405, error.message, {'Allow': ', '.join(error.allowed)})
     if isinstance(error, exception.NovaException):
@@ -122,6 +144,8 @@ def dispatch(request, table, path):
             raise exception.Unauthorized()
         project_prefix, path = _split_project(path, context, table)
         func, path_vars = table.match(request.method, path.rstrip('/') or '/', version)
+        validation.check_path_vars(path_vars)
+        api_handler.check_content_type(request)
         req = api_handler.APIRequest(request, context, version,
                                      request.application_url, project_prefix)
         validation.validate_request(func, req)
@@ -143,18 +167,14 @@ def dispatch(request, table, path):
 
 
 class RootController:
-    """pecan root: hands every path to ``dispatch`` with the route table."""
+    """pecan root: ``serve`` (where ``_Pecan`` sends every request) hands the
+    path to ``dispatch`` with the route table."""
 
     def __init__(self, table):
         self.table = table
 
-    @pecan.expose()
-    def _route(self, args, request):
-        return self.serve, []
-
     @pecan.expose(content_type='application/json')
-    def serve(self, *args, **kwargs):
-        request = pecan.request
+    def serve(self, request):
         started = time.monotonic()
         path = request.path_info
         if path.startswith('/v2.1'):
@@ -168,9 +188,22 @@ class RootController:
         return response
 
 
-class _Pecan(pecan.Pecan):
-    """pecan without its rewriting of an empty 200 into 204: Nova answers
-    some calls 200 with no body (deleting a flavor extra spec)."""
+class _Pecan(pecan.core.PecanBase):
+    """pecan (without thread-local request objects) that hands every request
+    straight to the root's ``serve``, and does not rewrite an empty 200
+    into 204 (Nova answers some calls 200 with no body: deleting a flavor
+    extra spec).
+
+    pecan's own routing would negotiate the Accept header, parse query
+    strings and form bodies into arguments, and answer what it cannot
+    handle with its own non-Nova error pages; ``dispatch`` does all of
+    that itself.
+    """
+
+    def find_controller(self, state):
+        state.request.pecan['content_type'] = 'application/json'
+        state.controller = self.root.serve
+        return self.root.serve, [state.request], {}
 
     def _handle_empty_response_body(self, state):
         if state.response.status_int in (204, 304):

@@ -14,6 +14,7 @@ from nova_api import microversion
 from nova_common import exception
 
 _format_checker = jsonschema.Draft4Validator.FORMAT_CHECKER
+MAX_PATH_VAR_LENGTH = 255
 
 
 def format_check(name, raises=exception.Invalid):
@@ -67,6 +68,17 @@ def _validate(schema, document):
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is not None:
         raise exception.ValidationError(detail=_format(error))
+
+
+def check_path_vars(path_vars):
+    """400 for a path variable longer than any id or name the API stores
+    (255 characters, the widest column), before a lookup sends it to the
+    database."""
+    for name, value in path_vars.items():
+        if len(value) > MAX_PATH_VAR_LENGTH:
+            raise exception.ValidationError(
+                detail='Invalid input for %s in the URL: it is longer than %d characters.'
+                       % (name, MAX_PATH_VAR_LENGTH))
 
 
 def validate_request(func, req):

@@ -9,6 +9,9 @@ import functools
 import re
 import unicodedata
 
+import netaddr
+from oslo_utils import uuidutils
+
 from nova_api import validation
 from nova_common import exception
 
@@ -62,6 +65,14 @@ def _check_name(instance):
     raise exception.InvalidName(reason=_NAME_RULE)
 
 
+@validation.format_check('uuid')
+def _check_uuid(instance):
+    return not isinstance(instance, str) or uuidutils.is_uuid_like(instance)
+
+
+uuid = {'type': 'string', 'format': 'uuid'}
+
+
 def multi_params(schema):
     """A query parameter: the list of the values given for it."""
     return {'type': 'array', 'items': schema}
@@ -77,12 +88,28 @@ boolean = {
              'NO', 'No', 'no'],
 }
 
+# As strings, the digits are bounded too: int() of thousands of digits
+# raises, and a string "minimum" is never checked ("0" must not be positive).
 non_negative_integer = {
     'type': ['integer', 'string'], 'pattern': '^[0-9]*$', 'minimum': 0,
-    'minLength': 1,
+    'minLength': 1, 'maxLength': 255,
+}
+
+positive_integer = {
+    'type': ['integer', 'string'], 'pattern': '^[0-9]*[1-9][0-9]*$', 'minimum': 1,
+    'minLength': 1, 'maxLength': 255,
 }
 
 pagination_parameters = {
     'limit': multi_params(non_negative_integer),
     'marker': multi_params({'type': 'string'}),
 }
+
+
+def normalized_ip(address):
+    """An accessIPv4/accessIPv6 value (already valid by its schema) in the
+    canonical form Nova stores (netaddr's): an IPv6 address compressed, so
+    that it fits its 39-character column; None stays None."""
+    if address is None or address == '':
+        return address
+    return str(netaddr.IPAddress(address))

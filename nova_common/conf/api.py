@@ -13,6 +13,10 @@ opts = [
                 help='With auth_strategy=noauth2, treat a token that is not of the '
                      'form "user:project" as the user admin in project admin. The '
                      'all-in-one enables this: it is a single-user development cloud.'),
+    cfg.BoolOpt('noauth2_allow_remote', default=False,
+                help='Let nova-api serve auth_strategy=noauth2 on an address other '
+                     'than loopback. noauth2 believes any token, so without this '
+                     'nova-api refuses to start on such an address.'),
     cfg.IntOpt('max_limit', default=1000, min=1,
                help='The most items a single list response returns, whatever '
                     '"limit" the caller asks for.'),

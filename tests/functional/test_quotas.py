@@ -396,7 +396,7 @@ def test_invalid_quota_class_updates(cloud, values, version):
 def test_quota_class_name_too_long(cloud):
     resp = cloud.put('/v2.1/os-quota-class-sets/' + 'x' * 256,
                      body={'quota_class_set': {'cores': 1}}, status=400)
-    assert 'quota_class_name' in _message(resp)
+    assert 'class_name' in _message(resp)
 
 
 # --- /limits ------------------------------------------------------------------------

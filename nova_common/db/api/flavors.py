@@ -155,6 +155,7 @@ def remove_access(context, flavorid, project_id):
         return _flavor_dict(row)['projects']
 
 
+@engines.retry_on_duplicate
 def update_extra_specs(context, flavorid, specs):
     """Create or update the extra specs ``specs`` ({key: str}) of a flavor;
     returns all of them."""

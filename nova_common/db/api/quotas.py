@@ -8,8 +8,6 @@ database.
 """
 import json
 
-from oslo_db import api as oslo_db_api
-from oslo_db import exception as db_exc
 from sqlalchemy import func, or_
 
 from nova_common.db import engines
@@ -20,9 +18,6 @@ from nova_common.db.models import main as main_models
 _SOFT_DELETED = 'soft-delete'
 # Keeps each "uuid NOT IN (...)" list short (some backends cap list lengths).
 _IN_CHUNK = 500
-
-_retry_on_duplicate = oslo_db_api.wrap_db_retry(
-    max_retries=5, exception_checker=lambda error: isinstance(error, db_exc.DBDuplicateEntry))
 
 
 # --- limits -----------------------------------------------------------------
@@ -66,7 +61,7 @@ def _upsert(session, query, limits, new_row):
     session.flush()
 
 
-@_retry_on_duplicate
+@engines.retry_on_duplicate
 def set_project_limits(context, project_id, limits):
     """Create or update the project's overrides, all in one transaction."""
     with engines.api_writer(context) as session:
@@ -74,7 +69,7 @@ def set_project_limits(context, project_id, limits):
                 limits, lambda **row: api_models.Quota(project_id=project_id, **row))
 
 
-@_retry_on_duplicate
+@engines.retry_on_duplicate
 def set_user_limits(context, project_id, user_id, limits):
     with engines.api_writer(context) as session:
         query = session.query(api_models.ProjectUserQuota).filter_by(
@@ -83,7 +78,7 @@ def set_user_limits(context, project_id, user_id, limits):
             project_id=project_id, user_id=user_id, **row))
 
 
-@_retry_on_duplicate
+@engines.retry_on_duplicate
 def set_class_limits(context, class_name, limits):
     with engines.api_writer(context) as session:
         _upsert(session, session.query(api_models.QuotaClass).filter_by(class_name=class_name),

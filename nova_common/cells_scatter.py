@@ -1,14 +1,23 @@
 """Ask every cell database the same question at once.
 
-``scatter_gather`` runs ``fn(cell_context, cell)`` for every cell on a
-pool of threads kept for the life of the process (a request must not pay
-for starting threads) and waits at most ``timeout`` seconds; a cell that raised answers with its
-exception, one that did not answer in time with a ``CellTimeout``. A list
-request keeps answering when a cell is down: ``successes`` drops (and
-logs) the cells that failed. ``cell_of_host`` finds the one cell a
-compute host belongs to.
+``scatter_gather`` runs ``fn(cell_context, cell)`` for every cell and
+waits at most ``timeout`` seconds ([cells] cell_timeout by default); a
+cell that raised answers with its exception, one that did not answer in
+time with a ``CellTimeout``. A list request keeps answering when a cell
+is down: ``successes`` drops (and logs) the cells that failed.
+``cell_of_host`` finds the one cell a compute host belongs to.
+
+Cells stay independent of each other: each has threads of its own, kept
+for the life of the process (a request must not pay for starting
+threads), at most [cells] max_queries_per_cell of them; more queries wait
+for one of them, within the same timeout. A hung cell database therefore
+holds only its own threads, never those of the other cells. A query that
+timed out is dropped if it had not started, and a cell that timed out
+less than [cells] down_cell_recheck_interval seconds ago answers
+CellTimeout at once instead of making every request wait for it.
 """
 from concurrent import futures
+import threading
 import time
 
 from oslo_log import log as logging
@@ -20,8 +29,44 @@ from nova_common import exception
 
 LOG = logging.getLogger(__name__)
 
-# Seconds a cell has to answer (Nova's CELL_TIMEOUT).
-CELL_TIMEOUT = 60
+
+class _CellLane:
+    """One cell's threads and what is known of its health."""
+
+    def __init__(self, cell_uuid):
+        self.executor = futures.ThreadPoolExecutor(
+            max_workers=CONF.cells.max_queries_per_cell,
+            thread_name_prefix='cell-scatter-%s' % cell_uuid[:8])
+        self.down_until = 0.0
+
+    def submit(self, context, cell, fn):
+        """A future of ``fn``'s answer, or None when the cell is known to
+        be down."""
+        if time.monotonic() < self.down_until:
+            return None
+        return self.executor.submit(_call_in_cell, context, cell, fn)
+
+    def timed_out(self, future):
+        future.cancel()
+        self.down_until = time.monotonic() + CONF.cells.down_cell_recheck_interval
+
+
+_lanes_lock = threading.Lock()
+_lanes = {}
+
+
+def _lane(cell_uuid):
+    with _lanes_lock:
+        lane = _lanes.get(cell_uuid)
+        if lane is None:
+            lane = _lanes[cell_uuid] = _CellLane(cell_uuid)
+        return lane
+
+
+def reset():
+    """Forget every cell's threads and health (tests)."""
+    with _lanes_lock:
+        _lanes.clear()
 
 
 def _call_in_cell(context, cell, fn):
@@ -29,21 +74,25 @@ def _call_in_cell(context, cell, fn):
         return fn(cell_context, cell)
 
 
-# Enough threads that a few hung cells cannot starve the others.
-_EXECUTOR = futures.ThreadPoolExecutor(max_workers=32, thread_name_prefix='cell-scatter')
-
-
-def scatter_gather(context, cells, fn, timeout=CELL_TIMEOUT):
+def scatter_gather(context, cells, fn, timeout=None):
     """{cell uuid: fn's result | the exception it raised | CellTimeout}.
     A cell that does not answer in time is not waited for: its thread
     finishes on its own."""
-    pending = {cell['uuid']: _EXECUTOR.submit(_call_in_cell, context, cell, fn)
-               for cell in cells}
+    if timeout is None:
+        timeout = CONF.cells.cell_timeout
+    results = {}
+    pending = {}
+    for cell in cells:
+        future = _lane(cell['uuid']).submit(context, cell, fn)
+        if future is None:
+            results[cell['uuid']] = exception.CellTimeout(uuid=cell['uuid'])
+        else:
+            pending[cell['uuid']] = future
     if pending:
         futures.wait(pending.values(), timeout=timeout)
-    results = {}
     for cell_uuid, future in pending.items():
         if not future.done():
+            _lane(cell_uuid).timed_out(future)
             results[cell_uuid] = exception.CellTimeout(uuid=cell_uuid)
         elif future.exception() is not None:
             results[cell_uuid] = future.exception()
@@ -104,7 +153,7 @@ def get_cell(context, cell_uuid):
     return cells_db.get_cell(context, cell_uuid)
 
 
-def gather(context, fn, with_cell0=True, timeout=CELL_TIMEOUT):
+def gather(context, fn, with_cell0=True, timeout=None):
     """[(cell, fn's result)] of the cells that answered, in cell order."""
     cells = all_cells(context, with_cell0)
     return successes(scatter_gather(context, cells, fn, timeout), cells)

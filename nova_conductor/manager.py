@@ -1,14 +1,17 @@
 """The conductor's RPC endpoint. It routes to small modules:
 persistence.py (work done for computes in this cell), tasks/build.py
-(the super-conductor's boot orchestration), tasks/reschedule.py."""
+(the super-conductor's boot orchestration), tasks/reschedule.py, and
+runs tasks/lost_builds.py's periodic checks."""
 from oslo_log import log as logging
 import oslo_messaging as messaging
 
+from nova_common.conf import CONF
 from nova_common import exception
 from nova_common import manager
 from nova_conductor import ledger_access
 from nova_conductor import persistence
 from nova_conductor.tasks import build
+from nova_conductor.tasks import lost_builds
 from nova_conductor.tasks import reschedule
 from nova_scheduler import rpcapi as scheduler_rpcapi
 
@@ -32,6 +35,12 @@ class ConductorManager(manager.Manager):
         if self._scheduler_api is None:
             self._scheduler_api = scheduler_rpcapi.SchedulerAPI()
         return self._scheduler_api
+
+    def periodic_tasks(self):
+        def interval():
+            return CONF.conductor.lost_build_check_interval
+        return [('bury_lost_build_requests', lost_builds.bury_lost_build_requests, interval),
+                ('end_overdue_builds', lost_builds.end_overdue_builds, interval)]
 
     def service_report(self, context, host, binary, topic, version):
         return persistence.service_report(context, host, binary, topic, version)

@@ -1,6 +1,8 @@
 """Database work a cell conductor does for its computes, which have no
 database credentials. Everything targets this conductor's own cell
-([database] connection)."""
+([database] connection). Each call is one transaction, run again when the
+database deadlocked or was briefly out of reach (engines.retry_on_db_error):
+a database restart delays a build instead of losing it."""
 from oslo_utils import timeutils
 
 from nova_common import compute_states as states
@@ -23,16 +25,18 @@ def with_datetimes(values):
     return converted
 
 
+@engines.retry_on_db_error
 def service_report(context, host, binary, topic, version):
     return services.record_heartbeat(context, host, binary, topic, version)
 
 
+@engines.retry_on_db_error
 def compute_node_update(context, host, nodes):
     return [compute_nodes.upsert(context, host, node['hypervisor_hostname'], node)
             for node in nodes]
 
 
-@engines.retry_on_deadlock
+@engines.retry_on_db_error
 def instance_update(context, uuid, values, expected, record_event=None):
     """Update guarded by ``expected`` ({'vm_state': ..., 'task_state': ...},
     either key optional; a list means any of them). ``record_event``
@@ -42,23 +46,36 @@ def instance_update(context, uuid, values, expected, record_event=None):
     with engines.cell_writer(context):
         instance = instances.update(context, uuid, with_datetimes(values), **guards)
         if record_event:
-            action_event(context, uuid, **record_event)
+            _record_event(context, uuid, **record_event)
+    return instance
+
+
+@engines.retry_on_db_error
+def _soft_delete(context, uuid):
+    with engines.cell_writer(context):
+        instance = instances.soft_delete(context, uuid)
+        instance_actions.finish(context, uuid, context.request_id)
     return instance
 
 
 def instance_destroy(context, uuid):
     """Soft-delete the instance and free its claim."""
-    instance = instances.soft_delete(context, uuid)
+    instance = _soft_delete(context, uuid)
     ledger_access.release(context, uuid)
-    instance_actions.finish(context, uuid, context.request_id)
     return instance
 
 
+@engines.retry_on_db_error
 def instance_fault_create(context, uuid, code, message, details=None, host=None):
     instances.add_fault(context, uuid, code, message, details=details, host=host)
 
 
+@engines.retry_on_db_error
 def action_event(context, uuid, event, phase, host=None, result=None, details=None):
+    _record_event(context, uuid, event, phase, host, result, details)
+
+
+def _record_event(context, uuid, event, phase, host=None, result=None, details=None):
     if phase == 'start':
         instance_actions.event_start(context, uuid, context.request_id, event, host)
     else:
@@ -66,16 +83,31 @@ def action_event(context, uuid, event, phase, host=None, result=None, details=No
                                       traceback=details)
 
 
+@engines.retry_on_db_error
 def instance_get(context, uuid):
     return instances.get(context, uuid)
 
 
+@engines.retry_on_db_error
 def instances_on_host(context, host):
     return instances.list_by_host(context, host)
 
 
-def set_error(context, uuid, message, details=None, host=None):
-    """ERROR with a fault, claim freed: where a build ends when it cannot go on."""
-    instances.add_fault(context, uuid, 500, message, details=details, host=host)
-    instances.update(context, uuid, {'vm_state': states.ERROR, 'task_state': None})
+@engines.retry_on_db_error
+def _record_error(context, uuid, message, details, host, expected):
+    guards = {'expected_' + key: value for key, value in expected.items()}
+    with engines.cell_writer(context):
+        instances.add_fault(context, uuid, 500, message, details=details, host=host)
+        return instances.update(context, uuid, {'vm_state': states.ERROR, 'task_state': None},
+                                **guards)
+
+
+def set_error(context, uuid, message, details=None, host=None, expected=None):
+    """ERROR with a fault, claim freed: where a build ends when it cannot go
+    on. The fault and the state are one transaction guarded by ``expected``
+    (as in instance_update): when the instance is no longer in that state
+    (InstanceInvalidState) or gone (InstanceNotFound), nothing is written
+    and its claim is kept."""
+    instance = _record_error(context, uuid, message, details, host, expected or {})
     ledger_access.release(context, uuid)
+    return instance

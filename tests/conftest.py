@@ -6,7 +6,8 @@ from nova_common.cmd import common
 
 common.use_threading_backend()
 
-from nova_common import config  # noqa: E402 - after the backend choice
+from nova_common import cells_scatter  # noqa: E402 - after the backend choice
+from nova_common import config  # noqa: E402
 from nova_common.conf import CONF  # noqa: E402
 from nova_common.db import engines  # noqa: E402
 from nova_common import policy  # noqa: E402
@@ -19,6 +20,7 @@ def clean_config():
     CONF([], project='nova', default_config_files=[])
     yield CONF
     engines.reset()
+    cells_scatter.reset()
     policy.reset()
     rpc.cleanup()
     CONF.reset()

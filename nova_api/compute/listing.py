@@ -66,8 +66,7 @@ def _query_cells(context, filters, keys, dirs, limit, marker_values, with_fault)
             instance['cell_uuid'] = cell['uuid']
         return found
 
-    results = cells_scatter.scatter_gather(context, cells, list_cell,
-                                           timeout=cells_scatter.CELL_TIMEOUT)
+    results = cells_scatter.scatter_gather(context, cells, list_cell)
     down = [cell['uuid'] for cell in cells if cells_scatter.is_failure(results[cell['uuid']])]
     for cell in cells:
         if cell['uuid'] in down:

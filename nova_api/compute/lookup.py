@@ -51,8 +51,7 @@ def _from_cell(context, mapping, uuid, with_fault, read_deleted, cell_down_suppo
     results = cells_scatter.scatter_gather(
         context, [cell],
         lambda cell_context, _cell: instances.get(cell_context, uuid, read_deleted=read_deleted,
-                                                  with_fault=with_fault),
-        timeout=cells_scatter.CELL_TIMEOUT)
+                                                  with_fault=with_fault))
     found = results[cell['uuid']]
     if not cells_scatter.is_failure(found):
         found['cell_uuid'] = cell['uuid']

@@ -7,11 +7,13 @@ Use ``api_reader``/``api_writer`` for API-DB work and ``cell_reader``/
     with context.target_cell(ctx, cell) as cctx:
         with engines.cell_reader(cctx) as session: ...
 """
+import functools
 import threading
 
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
+from sqlalchemy import engine as sa_engine
 from sqlalchemy import event
 
 from nova_common.conf import CONF
@@ -21,6 +23,30 @@ from nova_common import exception
 # picks a victim among transactions locking rows in opposite orders) runs it
 # again from the start, as Nova's database API does.
 retry_on_deadlock = oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
+
+# Decorates a create-or-update transaction: when a concurrent request
+# inserted the same unique key first, run it again (it then updates).
+retry_on_duplicate = oslo_db_api.wrap_db_retry(
+    max_retries=5, exception_checker=lambda error: isinstance(error, db_exc.DBDuplicateEntry))
+
+
+def retry_on_db_error(func):
+    """Decorates a function that runs one whole transaction for work nobody
+    is waiting on at a terminal (a conductor's persistence, a build's
+    orchestration): a deadlock or a lost database connection (a restart,
+    a failover) runs it again, backing off as [database] db_retry_interval,
+    db_inc_retry_interval and db_max_retry_interval say, at most
+    db_max_retries times. The API answers 503 instead of waiting."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        retrying = oslo_db_api.wrap_db_retry(
+            max_retries=CONF.database.db_max_retries,
+            retry_interval=CONF.database.db_retry_interval,
+            inc_retry_interval=CONF.database.db_inc_retry_interval,
+            max_retry_interval=CONF.database.db_max_retry_interval,
+            retry_on_disconnect=True, retry_on_deadlock=True)
+        return retrying(func)(*args, **kwargs)
+    return wrapper
 
 
 def add_instance_record(session, row, instance_uuid):
@@ -65,9 +91,24 @@ def _sqlite_locking(engine):
         return statement, parameters
 
 
+def _with_mysql_timeouts(connection, group_conf):
+    """``connection`` with PyMySQL's connect and read timeouts from
+    ``group_conf`` (mysql_connect_timeout, mysql_read_timeout) unless the
+    URL sets them: a hung database server then fails a statement after a
+    bounded wait instead of holding its thread for good."""
+    url = sa_engine.make_url(connection)
+    if url.get_backend_name() != 'mysql':
+        return connection
+    timeouts = {'connect_timeout': str(group_conf.mysql_connect_timeout),
+                'read_timeout': str(group_conf.mysql_read_timeout)}
+    missing = {key: value for key, value in timeouts.items() if key not in url.query}
+    return url.update_query_dict(missing).render_as_string(hide_password=False)
+
+
 def _new_context_manager(connection, group_conf):
     manager = enginefacade.transaction_context()
-    settings = {'connection': connection, 'sqlite_fk': False,
+    settings = {'connection': _with_mysql_timeouts(connection, group_conf),
+                'sqlite_fk': False,
                 'max_retries': group_conf.max_retries,
                 'retry_interval': group_conf.retry_interval,
                 'connection_recycle_time': group_conf.connection_recycle_time,

@@ -47,12 +47,15 @@ def get(context, uuid):
         return _as_dict(row) if row else None
 
 
-def list(context, project_id=None):  # noqa: A001 - the contract's name
-    """Every build request, oldest first, or those of one project."""
+def list(context, project_id=None, created_before=None):  # noqa: A001 - the contract's name
+    """Every build request, oldest first, or those of one project, or
+    those created before a (naive UTC) datetime."""
     with engines.api_reader(context) as session:
         query = session.query(models.BuildRequest)
         if project_id is not None:
             query = query.filter_by(project_id=project_id)
+        if created_before is not None:
+            query = query.filter(models.BuildRequest.created_at < created_before)
         return [_as_dict(row) for row in query.order_by(models.BuildRequest.id)]
 
 

@@ -13,14 +13,14 @@ PYTEST_ARGS ?= -n auto --dist loadfile --durations=15
 TEST_PATHS ?= tests/unit tests/functional tests/integration
 DEB_PACKAGES := gcc python3-dev python3-venv pkg-config libvirt-dev \
 	libvirt-daemon-system qemu-system-x86 qemu-utils dnsmasq-base \
-	rabbitmq-server mariadb-server
+	rabbitmq-server mariadb-server chromium chromium-driver
 
-.PHONY: run test deb-packages services genconfig genpolicy clean
+.PHONY: run test deb-packages services horizon genconfig genpolicy clean
 
 run: $(VENV)/.installed-run
 	$(BIN)/nova-allinone $(RUN_ARGS)
 
-test: deb-packages services $(VENV)/.installed-test
+test: deb-packages services horizon $(VENV)/.installed-test
 	@set +e; $(BIN)/python -m pytest $(PYTEST_ARGS) $(TEST_PATHS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	exit $$status
@@ -73,6 +73,11 @@ services:
 		start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd; \
 		wait_port 3306 MariaDB; fi
 
+# Keystone and Horizon, each in its own venv, for the dashboard test
+# (tests/integration/test_horizon.py); the script skips what is up to date.
+horizon:
+	@if [ "$$(id -u)" = 0 ]; then bash tools/setup-horizon.sh; fi
+
 genconfig: $(VENV)/.installed-run
 	$(BIN)/oslo-config-generator --config-file etc/nova-config-generator.conf
 
@@ -80,4 +85,4 @@ genpolicy: $(VENV)/.installed-run
 	$(BIN)/oslopolicy-sample-generator --config-file etc/nova-policy-generator.conf
 
 clean:
-	rm -rf $(VENV) .pytest_cache etc/nova.conf.sample etc/policy.yaml.sample
+	rm -rf $(VENV) .venv-keystone .venv-horizon .pytest_cache etc/nova.conf.sample etc/policy.yaml.sample

@@ -17,16 +17,6 @@ from nova_common.cmd import common
 CLOUD_NAME = 'nova-allinone'
 IN_PROCESS_TRANSPORT = 'fake:/'
 
-# name, flavorid, memory MiB, vCPUs, root disk GiB: the classic defaults.
-DEFAULT_FLAVORS = [
-    ('m1.tiny', '1', 512, 1, 1),
-    ('m1.small', '2', 2048, 1, 20),
-    ('m1.medium', '3', 4096, 2, 40),
-    ('m1.large', '4', 8192, 4, 80),
-    ('m1.xlarge', '5', 16384, 8, 160),
-]
-
-
 def parse_arguments(argv=None):
     parser = argparse.ArgumentParser(prog='nova-allinone', description=__doc__.splitlines()[0])
     parser.add_argument('--data-dir', default=os.path.expanduser('~/.local/share/nova-allinone'),
@@ -118,9 +108,8 @@ def bootstrap(data_dir):
     from nova_common.conf import CONF
     from nova_common import context as nova_context
     from nova_common.db.api import cells
-    from nova_common.db.api import flavors
     from nova_common.db import migration
-    from nova_common import exception
+    from nova_common import default_flavors
 
     cell0_url = _sqlite(data_dir, 'nova_cell0')
     migration.upgrade(migration.API, CONF.api_database.connection)
@@ -131,12 +120,7 @@ def bootstrap(data_dir):
         cells.create_cell(context, 'cell0', cell0_url, 'none:///', uuid=cells.CELL0_UUID)
     if cells.get_cell_by_name(context, 'cell1') is None:
         cells.create_cell(context, 'cell1', CONF.database.connection, IN_PROCESS_TRANSPORT)
-    for name, flavorid, memory_mb, vcpus, root_gb in DEFAULT_FLAVORS:
-        try:
-            flavors.create_flavor(context, name=name, flavorid=flavorid, memory_mb=memory_mb,
-                                  vcpus=vcpus, root_gb=root_gb)
-        except exception.FlavorExists:
-            pass
+    default_flavors.create_missing(context)
 
 
 def map_own_host(host):

@@ -2,9 +2,9 @@
 
     nova-manage [--config-file FILE] <category> <action> [options]
 
-Categories: api_db (sync, version), db (sync, version) and cell_v2
+Categories: api_db (sync, version), db (sync, version), cell_v2
 (map_cell0, create_cell, list_cells, discover_hosts, list_hosts,
-delete_cell). Failures print one line on stderr, never a traceback.
+delete_cell) and flavor (create_defaults). Failures print one line on stderr, never a traceback.
 """
 import sys
 import warnings
@@ -23,6 +23,7 @@ common.use_threading_backend()
 from nova_common.cmd import manage_base  # noqa: E402 - after the backend choice
 from nova_common.cmd import manage_cell_v2  # noqa: E402
 from nova_common.cmd import manage_db  # noqa: E402
+from nova_common.cmd import manage_flavor  # noqa: E402
 from nova_common import config  # noqa: E402
 from nova_common.conf import CONF  # noqa: E402
 from nova_common import exception  # noqa: E402
@@ -31,6 +32,7 @@ CATEGORIES = {
     'api_db': manage_db.ApiDbCommands,
     'db': manage_db.DbCommands,
     'cell_v2': manage_cell_v2.CellV2Commands,
+    'flavor': manage_flavor.FlavorCommands,
 }
 
 # Parsed action arguments live in oslo.config's namespace beside every

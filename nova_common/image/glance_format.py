@@ -42,13 +42,13 @@ NOT_PROPERTIES = frozenset(('self', 'file', 'schema', 'direct_url', 'locations',
 SORT_KEYS = ('name', 'status', 'container_format', 'disk_format', 'size', 'id',
              'created_at', 'updated_at', 'visibility', 'owner', 'min_disk', 'min_ram')
 
-_UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
 
 # Glance's image schema for what a caller may set.
 SCHEMA = {
     'type': 'object',
     'properties': {
-        'id': {'type': 'string', 'pattern': _UUID_PATTERN},
+        'id': {'type': 'string', 'pattern': UUID_PATTERN},
         'name': {'type': ['null', 'string'], 'maxLength': 255},
         'visibility': {'enum': list(VISIBILITIES)},
         'owner': {'type': ['null', 'string'], 'maxLength': 255},

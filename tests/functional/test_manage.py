@@ -305,3 +305,22 @@ def test_missing_config_file_is_one_line(operator):
     result = operator.manage('api_db', 'sync', config=str(operator.tmp_path / 'missing.conf'),
                              expect=None)
     assert_one_line_error(result)
+
+
+def test_flavor_create_defaults_once(operator):
+    operator.manage('api_db', 'sync')
+    operator.query(operator.api_db,
+                   "INSERT INTO flavors (name, flavorid, memory_mb, vcpus, root_gb, "
+                   "ephemeral_gb, swap, rxtx_factor, is_public, disabled) "
+                   "VALUES ('m1.small', 'mine', 1024, 1, 5, 0, 0, 1.0, 1, 0)")
+    first = operator.manage('flavor', 'create_defaults').stdout.splitlines()
+    assert first == ['Created flavor m1.tiny', 'Created flavor m1.medium',
+                     'Created flavor m1.large', 'Created flavor m1.xlarge']
+    rows = operator.query(operator.api_db, 'SELECT name, flavorid FROM flavors ORDER BY name')
+    assert ('m1.small', 'mine') in rows and ('m1.tiny', '1') in rows
+    again = operator.manage('flavor', 'create_defaults').stdout.strip()
+    assert again == 'The default flavors exist already.'
+
+
+def test_flavor_create_defaults_without_schema_is_one_line(operator):
+    assert_one_line_error(operator.manage('flavor', 'create_defaults', expect=None))

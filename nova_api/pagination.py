@@ -7,6 +7,7 @@ item of the page.
 """
 from urllib import parse
 
+from nova_api.schemas import parameter_types
 from nova_common.conf import CONF
 
 
@@ -17,6 +18,15 @@ def limit_and_marker(req):
     if requested is not None:
         limit = min(limit, int(requested))
     return limit, req.query_value('marker')
+
+
+def limit_and_offset(req):
+    """(limit, offset) of a list paged by offset (query already
+    schema-validated): a missing or 0 limit is ``[api] max_limit``; an
+    offset past what a database integer holds is past every item anyway."""
+    requested = int(req.query_value('limit') or 0)
+    limit = min(CONF.api.max_limit, requested or CONF.api.max_limit)
+    return limit, min(int(req.query_value('offset') or 0), parameter_types.MAX_INT)
 
 
 def next_links(req, items, marker_of, *collection):

@@ -5,11 +5,16 @@ Each controller module lists its own ``ROUTES`` as (method, path, handler
 relative to /v2.1 (and to an optional /{project_id}); a route with a
 microversion range exists only inside it (404 outside, as in Nova).
 """
+from nova_api.controllers import aggregates
 from nova_api.controllers import availability_zones
+from nova_api.controllers import extensions
 from nova_api.controllers import flavor_access
 from nova_api.controllers import flavor_extra_specs
 from nova_api.controllers import flavors
+from nova_api.controllers import hosts
 from nova_api.controllers import hypervisors
+from nova_api.controllers import image_metadata
+from nova_api.controllers import images
 from nova_api.controllers import instance_actions
 from nova_api.controllers import keypairs
 from nova_api.controllers import limits
@@ -18,18 +23,24 @@ from nova_api.controllers import quota_sets
 from nova_api.controllers import server_actions
 from nova_api.controllers import server_create
 from nova_api.controllers import server_delete
+from nova_api.controllers import server_groups
 from nova_api.controllers import server_metadata
+from nova_api.controllers import server_password
 from nova_api.controllers import server_tags
 from nova_api.controllers import servers
 from nova_api.controllers import services
+from nova_api.controllers import simple_tenant_usage
+from nova_api.controllers import volume_attachments
 from nova_api import router
 
 CONTROLLERS = (
     flavors, flavor_access, flavor_extra_specs, keypairs,
-    services, hypervisors, availability_zones,
+    services, hypervisors, availability_zones, aggregates,
     quota_sets, quota_classes, limits,
     servers, server_create, server_delete, server_actions, server_metadata, server_tags,
-    instance_actions,
+    instance_actions, server_groups,
+    simple_tenant_usage, server_password, volume_attachments, extensions,
+    hosts, images, image_metadata,
 )
 
 

@@ -64,6 +64,11 @@ class RequestTooLarge(NovaException):
     code = 413
 
 
+class UnsupportedMediaType(NovaException):
+    msg_fmt = 'Unsupported Content-Type'
+    code = 415
+
+
 class ServiceUnavailable(NovaException):
     msg_fmt = 'Service unavailable: %(reason)s'
     code = 503
@@ -101,6 +106,10 @@ class InvalidKeypair(Invalid):
     msg_fmt = 'Keypair data is invalid: %(reason)s'
 
 
+class InstanceGroupNotFound(NotFound):
+    msg_fmt = 'Instance group %(group_uuid)s could not be found.'
+
+
 class ServiceNotFound(NotFound):
     msg_fmt = 'Service %(service_id)s could not be found.'
 
@@ -111,6 +120,42 @@ class HostNotFound(NotFound):
 
 class ComputeHostNotFound(HostNotFound):
     msg_fmt = 'Compute host %(host)s could not be found.'
+
+
+class AggregateNotFound(NotFound):
+    msg_fmt = 'Aggregate %(aggregate_id)s could not be found.'
+
+
+class AggregateNameExists(Conflict):
+    msg_fmt = 'Aggregate %(aggregate_name)s already exists.'
+
+
+class AggregateHostExists(Conflict):
+    msg_fmt = 'Aggregate %(aggregate_id)s already has host %(host)s.'
+
+
+class AggregateHostNotFound(NotFound):
+    msg_fmt = 'Aggregate %(aggregate_id)s has no host %(host)s.'
+
+
+class InvalidAggregateAction(Invalid):
+    msg_fmt = 'Unacceptable parameters.'
+
+
+class InvalidAggregateActionAdd(InvalidAggregateAction):
+    msg_fmt = 'Cannot add host to aggregate %(aggregate_id)s. Reason: %(reason)s.'
+
+
+class InvalidAggregateActionDelete(InvalidAggregateAction):
+    msg_fmt = 'Cannot remove host from aggregate %(aggregate_id)s. Reason: %(reason)s.'
+
+
+class InvalidAggregateActionUpdate(InvalidAggregateAction):
+    msg_fmt = 'Cannot update aggregate %(aggregate_id)s. Reason: %(reason)s.'
+
+
+class InvalidAggregateActionUpdateMeta(InvalidAggregateAction):
+    msg_fmt = 'Cannot update metadata of aggregate %(aggregate_id)s. Reason: %(reason)s.'
 
 
 class HypervisorNotFound(NotFound):
@@ -290,3 +335,11 @@ class InstanceNotReady(Conflict):
     """The instance has no host yet (a build request, or never scheduled):
     an action that needs its guest cannot run."""
     msg_fmt = 'Instance %(instance_id)s is not ready'
+
+
+class VolumeNotFound(NotFound):
+    msg_fmt = 'Volume %(volume_id)s could not be found.'
+
+
+class VolumeBDMNotFound(NotFound):
+    msg_fmt = 'No volume Block Device Mapping with id %(volume_id)s.'

@@ -12,6 +12,7 @@ from oslo_log import log as logging
 from nova_common import cells_scatter
 from nova_common.conf import CONF
 from nova_common.db.api import quotas as quotas_db
+from nova_common.db.api import server_groups as server_groups_db
 from nova_common.db import engines
 from nova_common import exception
 
@@ -237,16 +238,43 @@ def allowed_count(context, project_id, user_id, unit_deltas, min_count, max_coun
                   limits=None):
     """The largest count from ``max_count`` down to ``min_count`` whose
     deltas (``unit_deltas`` times the count) fit, usage counted once;
-    OverQuota for ``min_count`` when none fits."""
+    OverQuota for ``min_count`` when none fits. A bisection: a huge
+    ``max_count`` costs a few dozen comparisons, not one per count."""
     limits = limits or project_and_user_limits(context, project_id, user_id)
     usage = _count(context, project_id, user_id, unit_deltas)
-    for count in range(max_count, min_count - 1, -1):
+
+    def overs_at(count):
         deltas = {resource: amount * count for resource, amount in unit_deltas.items()}
-        overs = find_overs(deltas, usage, *limits)
-        if not overs:
-            return count
-    LOG.info('Project %s (user %s) is over quota for %s', project_id, user_id, sorted(overs))
-    raise over_quota(overs, deltas)
+        return find_overs(deltas, usage, *limits), deltas
+
+    overs, deltas = overs_at(min_count)
+    if overs:
+        LOG.info('Project %s (user %s) is over quota for %s', project_id, user_id,
+                 sorted(overs))
+        raise over_quota(overs, deltas)
+    fits, too_many = min_count, max_count + 1
+    while too_many - fits > 1:
+        middle = (fits + too_many) // 2
+        if overs_at(middle)[0]:
+            too_many = middle
+        else:
+            fits = middle
+    return fits
+
+
+def check_server_group_members(context, group, user_id, delta, limits=None):
+    """Raise OverQuota unless ``user_id``'s servers in ``group`` plus
+    ``delta`` fit the server_group_members limit (the user's, which is the
+    project's unless overridden; counted per user and group, as in Nova).
+    With ``delta`` 0 it is the re-check after the members were added."""
+    project_limits, user_limits = limits or project_and_user_limits(
+        context, group['project_id'], user_id)
+    limit = (user_limits or project_limits)['server_group_members']
+    used = server_groups_db.count_members_by_user(context, group['id'], user_id)
+    if 0 <= limit < used + delta:
+        LOG.info('User %s is over quota for servers in group %s', user_id, group['uuid'])
+        raise over_quota({'server_group_members': (limit, used)},
+                         {'server_group_members': delta})
 
 
 def check_limits(context, project_id, values, user_id=None):

@@ -1,4 +1,11 @@
-"""Building an instance on this host: spawning, ACTIVE, or reschedule."""
+"""Building an instance on this host: spawning, ACTIVE, or reschedule.
+
+Whatever fails, the build ends: a failed spawn is rescheduled or, when
+even that fails, put in ERROR with a fault and its claim freed, each step
+on its own (one that does not get through, the conductor being out of
+reach, is left to the cell conductor's instance_build_timeout check). A
+guest whose instance cannot be recorded ACTIVE is removed.
+"""
 import traceback
 
 from oslo_log import log as logging
@@ -12,9 +19,12 @@ from nova_compute import instance_lock
 LOG = logging.getLogger(__name__)
 
 EVENT = 'compute_build_and_run_instance'
+BUILD_FAILED = 'Build of the instance failed on %s and could not be rescheduled.'
 
 
 def build_and_run(context, host, driver, conductor_api, instance, request_spec, alternates):
+    """True when the instance was built, False when its spawn failed (and it
+    was sent to be rescheduled), None when it was not to be built here."""
     uuid = instance['uuid']
     with instance_lock.locked(uuid):
         try:
@@ -25,7 +35,10 @@ def build_and_run(context, host, driver, conductor_api, instance, request_spec, 
                 record_event={'event': EVENT, 'phase': 'start', 'host': host})
         except (exception.InstanceNotFound, exception.InstanceInvalidState) as error:
             LOG.info('Not building instance %s: %s', uuid, error)
-            return
+            return None
+        except Exception:  # noqa: BLE001 - the conductor's build timeout ends it
+            LOG.exception('Could not start building instance %s', uuid)
+            return None
         publisher = notifications.compute_publisher(host)
         notifications.instance_action(context, publisher, instance, 'create', 'start')
         try:
@@ -34,11 +47,15 @@ def build_and_run(context, host, driver, conductor_api, instance, request_spec, 
             LOG.warning('Spawning instance %s on %s failed: %s', uuid, instance['node'], error)
             notifications.instance_action(context, publisher, instance, 'create', 'error',
                                           fault=error)
-            driver.destroy(context, instance)
-            conductor_api.action_event(context, uuid, EVENT, 'finish', host=host,
-                                       result='Error', details=traceback.format_exc())
-            conductor_api.reschedule(context, instance, request_spec, alternates, str(error))
-            return
+            _quietly('Removing the guest of instance %s' % uuid, driver.destroy,
+                     context, instance)
+            _quietly('Recording the failed spawn of instance %s' % uuid,
+                     conductor_api.action_event, context, uuid, EVENT, 'finish', host=host,
+                     result='Error', details=traceback.format_exc())
+            if not _quietly('Rescheduling instance %s' % uuid, conductor_api.reschedule,
+                            context, instance, request_spec, alternates, str(error)):
+                _end_in_error(context, host, conductor_api, uuid, str(error))
+            return False
         try:
             instance = conductor_api.instance_update(
                 context, uuid,
@@ -49,9 +66,52 @@ def build_and_run(context, host, driver, conductor_api, instance, request_spec, 
                 record_event={'event': EVENT, 'phase': 'finish', 'host': host,
                               'result': 'Success'})
         except (exception.InstanceNotFound, exception.InstanceInvalidState):
-            # Deleted while spawning: delete wins, and the delete request
-            # queued behind this lock removes the guest.
-            LOG.info('Instance %s was deleted while it was spawning', uuid)
-            return
+            # Deleted while spawning (delete wins) or put in ERROR by the
+            # build timeout: either way the guest goes.
+            LOG.info('Instance %s was deleted or ended while it was spawning', uuid)
+            _quietly('Removing the guest of instance %s' % uuid, driver.destroy,
+                     context, instance)
+            return None
+        except Exception as error:  # noqa: BLE001 - the build must end anyway
+            LOG.exception('Could not record instance %s as ACTIVE', uuid)
+            if _end_in_error(context, host, conductor_api, uuid, str(error)):
+                _quietly('Removing the guest of instance %s' % uuid, driver.destroy,
+                         context, instance)
+            return None
         notifications.instance_action(context, publisher, instance, 'create', 'end')
         LOG.info('Instance %s is ACTIVE on %s', uuid, instance['node'])
+        return True
+
+
+def _quietly(what, func, *args, **kwargs):
+    """One step of ending a failed build: True when it worked; a failure
+    is logged and the next step still runs."""
+    try:
+        func(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - the steps after it must run
+        LOG.exception('%s failed', what)
+        return False
+    return True
+
+
+def _end_in_error(context, host, conductor_api, uuid, reason):
+    """A build that failed here and could not be handed on: a fault, ERROR
+    and its claim freed, each step on its own. False, and the claim kept,
+    when the instance moved on meanwhile (deleted, rescheduled after all,
+    or ACTIVE after all)."""
+    _quietly('Recording the fault of instance %s' % uuid, conductor_api.instance_fault_create,
+             context, uuid, 500, BUILD_FAILED % host, details=reason, host=host)
+    try:
+        conductor_api.instance_update(context, uuid,
+                                      {'vm_state': states.ERROR, 'task_state': None},
+                                      expected={'vm_state': states.BUILDING,
+                                                'task_state': states.SPAWNING})
+    except (exception.InstanceNotFound, exception.InstanceInvalidState):
+        LOG.info('Instance %s was deleted or moved on: its claim is not this '
+                 'build\'s to free', uuid)
+        return False
+    except Exception:  # noqa: BLE001 - the claim is freed all the same
+        LOG.exception('Could not put instance %s in ERROR', uuid)
+    _quietly('Freeing the claim of instance %s' % uuid, conductor_api.release_allocations,
+             context, uuid)
+    return True

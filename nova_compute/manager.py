@@ -6,9 +6,11 @@ startup.py, power.py, console.py, power_sync.py; this class is the RPC
 endpoint that routes to them.
 """
 from concurrent import futures
+import threading
 
 from oslo_log import log as logging
 import oslo_messaging as messaging
+from oslo_serialization import jsonutils
 
 from nova_common import compute_states
 from nova_common.conf import CONF
@@ -37,6 +39,10 @@ class ComputeManager(manager.Manager):
         # Lifecycle events arrive on a driver thread: they are handled one at
         # a time here, away from it.
         self._event_worker = None
+        # nodename -> consecutive failed builds (0 again after a success),
+        # reported in the node's stats for the BuildFailureWeigher.
+        self._failed_builds = {}
+        self._failed_builds_lock = threading.Lock()
 
     def init_host(self):
         self.driver = virt_driver.load(CONF.compute_driver, self.host)
@@ -81,13 +87,44 @@ class ComputeManager(manager.Manager):
             resources['free_ram_mb'] = resources['memory_mb'] - resources['memory_mb_used']
             resources['free_disk_gb'] = resources['local_gb'] - resources['local_gb_used']
             resources.setdefault('running_vms', 0)
+            resources['stats'] = self._node_stats(nodename, resources)
             nodes.append(resources)
         self.conductor_api.compute_node_update(context, self.host, nodes)
         LOG.debug('Reported %d compute node(s) of %s', len(nodes), self.host)
 
+    def _node_stats(self, nodename, resources):
+        """The node's stats JSON: the driver's own, its NUMA cells
+        (``numa_topology``) and the consecutive ``failed_builds``."""
+        stats = resources.get('stats') or {}
+        if isinstance(stats, str):
+            stats = jsonutils.loads(stats)
+        numa_topology = resources.pop('numa_topology', None)
+        if numa_topology:
+            stats['numa_topology'] = numa_topology
+        with self._failed_builds_lock:
+            stats['failed_builds'] = self._failed_builds.get(nodename, 0)
+        return jsonutils.dumps(stats)
+
     def build_and_run_instance(self, context, instance, request_spec, alternates):
-        build.build_and_run(context, self.host, self.driver, self.conductor_api,
-                            instance, request_spec, alternates)
+        built = build.build_and_run(context, self.host, self.driver, self.conductor_api,
+                                    instance, request_spec, alternates)
+        if built is not None:
+            self._count_build(context, instance['node'], built)
+
+    def _count_build(self, context, nodename, succeeded):
+        """Count a failed build, or forget the failures after a success;
+        a changed count is reported at once, so that the schedulers stop
+        favouring a node whose builds fail."""
+        with self._failed_builds_lock:
+            before = self._failed_builds.get(nodename, 0)
+            self._failed_builds[nodename] = 0 if succeeded else before + 1
+            changed = self._failed_builds[nodename] != before
+        if not changed:
+            return
+        try:
+            self.update_available_resource(context)
+        except messaging.MessagingException as error:
+            LOG.warning('Could not report the build failures of %s yet: %s', nodename, error)
 
     def get_host_uptime(self, context):
         return self.driver.get_host_uptime()

@@ -10,6 +10,7 @@ from oslo_log import log as logging
 
 from nova_common.conf import CONF
 from nova_common.db.api import ledger
+from nova_common.db import engines
 
 LOG = logging.getLogger(__name__)
 
@@ -18,6 +19,7 @@ def available():
     return bool(CONF.api_database.connection)
 
 
+@engines.retry_on_db_error
 def release(context, consumer_id):
     if not available():
         LOG.warning('No [api_database] connection: the claim of %s is left to the '
@@ -26,8 +28,10 @@ def release(context, consumer_id):
     return ledger.release(context, consumer_id)
 
 
-def claim(context, consumer_id, selection):
+def claim(context, consumer_id, selection, group_uuid=None):
+    """Claim the alternate ``selection``; ``group_uuid``: the server group
+    whose policy the claim must keep (see ledger.claim)."""
     if not available():
         return False
     return ledger.claim(context, consumer_id, selection['compute_node_uuid'],
-                        selection['resources'])
+                        selection['resources'], group_uuid=group_uuid)

@@ -10,9 +10,21 @@ refreshes the cache first when it is older than ``[scheduler]
 host_state_max_age``.
 
 Each node seen is mirrored into the resource ledger: a provider (uuid =
-the compute node's uuid) with its VCPU, MEMORY_MB and DISK_GB inventory.
-``host_states`` then pairs the cached nodes with the ledger's current
-usage, which is read fresh for every request.
+the compute node's uuid) with its VCPU, MEMORY_MB and DISK_GB (and VGPU)
+inventory; a scheduler that starts adopts what the ledger already holds
+instead of writing every provider again.
+
+Usage is cached too, and brought up to date for every request: the
+providers whose generation moved since the previous request (every write
+of usage or inventory bumps it and stamps the provider's updated_at) have
+their usage read again; all of it is read with every full refresh. A view
+older than a concurrent claim can only cost a lost claim (the claim
+checks capacity again in its own transaction), never an oversubscription.
+
+HostStates are kept between requests and built again only for a node
+whose record, service, instances, inventory or usage changed, so a
+request over 10,000 hosts reads a few rows and builds a few objects.
+They are shared: a request consumes on a copy (see selection).
 """
 import datetime
 import threading
@@ -28,7 +40,9 @@ from nova_common.db.api import services as services_db
 from nova_common.db import engines
 from nova_common.db.models import main as models
 from nova_common import exception
+from nova_scheduler import aggregates
 from nova_scheduler import host_state
+from nova_scheduler import instance_tracker
 
 LOG = logging.getLogger(__name__)
 
@@ -55,8 +69,9 @@ def _changed_since(model, since):
 
 
 def read_cell(context, since):
-    """(compute nodes, nova-compute services) of the targeted cell that
-    changed since ``since`` (all live ones when None)."""
+    """(compute nodes, nova-compute services, instance changes) of the
+    targeted cell that changed since ``since`` (all live ones when None);
+    instance changes as instance_tracker.read gives them."""
     with engines.cell_reader(context) as session:
         nodes = [_as_dict(row) for row in session.query(models.ComputeNode)
                  .filter(_changed_since(models.ComputeNode, since))
@@ -65,7 +80,8 @@ def read_cell(context, since):
                     .filter(models.Service.binary == services_db.COMPUTE_BINARY,
                             _changed_since(models.Service, since))
                     .order_by(models.Service.id)]
-    return nodes, computes
+        instances = instance_tracker.read(session, since)
+    return nodes, computes, instances
 
 
 class _CellCache:
@@ -76,6 +92,7 @@ class _CellCache:
         self.cell = cell
         self.nodes = {}
         self.services = {}
+        self.instances = instance_tracker.NodeInstances()
         self.read_since = None
         self.last_full_read = None
         self.answered = False
@@ -109,6 +126,18 @@ class HostManager:
         # to the ledger, so an unchanged node costs nothing.
         self._synced = {}
         self._refreshed_at = None
+        # The ledger's usage {provider uuid: {rc: used}}, the generation it
+        # was read at, and when it was last read.
+        self._usage = {}
+        self._generations = {}
+        self._usage_read_since = None
+        self._usage_full_read_due = True
+        # compute node uuid -> HostState, and what it was built from.
+        self._states = {}
+        self._built_from = {}
+        self._built_at = None
+        # Aggregates and availability zones, checked for changes per request.
+        self._aggregates = aggregates.AggregateCache()
 
     def refresh(self, context, full=False):
         """Bring the cache up to date with every enabled cell (``full``:
@@ -131,6 +160,10 @@ class HostManager:
                 context, enabled,
                 lambda cell_context, cell: read_cell(cell_context, plans[cell['uuid']][1]),
                 timeout=CELL_TIMEOUT)
+            if not self._synced:
+                self._adopt_ledger(context)
+            if any(whole for whole, _ in plans.values()):
+                self._usage_full_read_due = True
             for cell in enabled:
                 self._apply(context, cell, results[cell['uuid']], plans[cell['uuid']][0],
                             started, now)
@@ -144,8 +177,9 @@ class HostManager:
                             'does: %s', cell['uuid'], cell['name'], result)
             cache.answered = False
             return
-        nodes, computes = result
+        nodes, computes, instance_changes = result
         cache.apply(nodes, computes, full)
+        cache.instances.apply(*instance_changes, full)
         cache.answered = True
         cache.read_since = started - CLOCK_SKEW_ALLOWANCE
         if full:
@@ -153,6 +187,14 @@ class HostManager:
         for node in nodes:
             if not node['deleted']:
                 self._sync_to_ledger(context, cell, node)
+
+    def _adopt_ledger(self, context):
+        """Take the providers the ledger holds as written: a node that
+        matches its provider costs no write."""
+        for provider in ledger.providers(context):
+            self._synced[provider['uuid']] = (
+                (provider['name'], provider['cell_uuid'], provider['host']),
+                provider['inventories'])
 
     def _sync_to_ledger(self, context, cell, node):
         provider = (node['hypervisor_hostname'], cell['uuid'], node['host'])
@@ -180,11 +222,84 @@ class HostManager:
         if refreshed_at is None or time.monotonic() - refreshed_at >= max_age:
             self.refresh(context)
         with self._lock:
-            known = [(cache, node) for cache in self._cells.values() if cache.answered
-                     for node in cache.nodes.values() if node['uuid'] in self._synced]
-            inventories = {node['uuid']: self._synced[node['uuid']][1] for _, node in known}
-        usage = ledger.usages(context, [node['uuid'] for _, node in known])
-        return [host_state.HostState(node, cache.services.get(node['host']),
-                                     cache.cell['uuid'], inventories[node['uuid']],
-                                     usage.get(node['uuid'], {}))
-                for cache, node in known]
+            moved = self._refresh_usage(context)
+            if self._built_at != self._refreshed_at:
+                self._build_all()
+                self._built_at = self._refreshed_at
+            else:
+                self._build(moved)
+            states = list(self._states.values())
+        return self._aggregates.annotate(context, states)
+
+    def _refresh_usage(self, context):
+        """Read the usage of the providers whose generation moved (of
+        every provider when a full read is due); returns their uuids."""
+        started = timeutils.utcnow()
+        full = self._usage_full_read_due or self._usage_read_since is None
+        generations = ledger.generations(context, None if full else self._usage_read_since)
+        moved = [uuid for uuid, generation in generations.items()
+                 if self._generations.get(uuid) != generation]
+        if full:
+            self._usage = ledger.usages(context)
+        elif moved:
+            self._usage = dict(self._usage, **ledger.usages(context, moved))
+        self._generations = (generations if full
+                             else dict(self._generations, **generations))
+        self._usage_read_since = started - CLOCK_SKEW_ALLOWANCE
+        self._usage_full_read_due = False
+        return moved
+
+    def _inputs(self, cache, node):
+        """What the HostState of ``node`` is made of."""
+        return (node, cache.services.get(node['host']),
+                cache.instances.of_node(node['host'], node['hypervisor_hostname']),
+                self._synced[node['uuid']][1], self._usage.get(node['uuid'], _NO_USAGE))
+
+    def _build_all(self):
+        """HostStates of every node of every cell that answered, each built
+        again only when what it is made of changed."""
+        states, built_from = {}, {}
+        for cache in self._cells.values():
+            if not cache.answered:
+                continue
+            for node in cache.nodes.values():
+                uuid = node['uuid']
+                if uuid not in self._synced:
+                    continue
+                inputs = self._inputs(cache, node)
+                previous = self._built_from.get(uuid)
+                if previous is not None and _same(previous, inputs):
+                    states[uuid] = self._states[uuid]
+                else:
+                    states[uuid] = _host_state(inputs, cache.cell['uuid'])
+                built_from[uuid] = inputs
+        self._states, self._built_from = states, built_from
+
+    def _build(self, uuids):
+        """Build again the HostStates of ``uuids`` (their usage moved)."""
+        for uuid in uuids:
+            previous = self._built_from.get(uuid)
+            if previous is None:
+                continue
+            inputs = previous[:4] + (self._usage.get(uuid, _NO_USAGE),)
+            self._states[uuid] = _host_state(inputs, self._states[uuid].cell_uuid)
+            self._built_from[uuid] = inputs
+
+
+_NO_USAGE = {}
+
+
+def _same(old, new):
+    """Whether two HostState inputs are the very same objects (the caches
+    replace what changed, never change it in place); two empty dicts
+    count as the same."""
+    for before, now in zip(old, new):
+        if before is not now and (before or now):
+            return False
+    return True
+
+
+def _host_state(inputs, cell_uuid):
+    node, service, instances, inventory, usage = inputs
+    return host_state.HostState(node, service, cell_uuid, inventory, usage,
+                                instances=instances)

@@ -4,6 +4,9 @@ For each instance of a request: the enabled filters remove the hosts that
 cannot take it, the weighers rank the rest, and a claim is made in the
 ledger on the best host (a random one of the best ``host_subset_size``).
 A claim that loses to a concurrent request moves on to the next host.
+A server group's policy is read fresh for each request and each placed
+instance counts for the next ones (server_group_placement); the ledger
+checks it again inside every claim.
 The alternates are the next-best hosts of the same cell, unclaimed, for the
 conductor to retry on (at most ``[scheduler] max_attempts - 1``).
 
@@ -11,15 +14,18 @@ When an instance cannot be placed, the claims made for the earlier
 instances of the request are released before NoValidHost is raised: a
 request either gets every instance placed or leaves nothing behind.
 """
+import copy
 import random
 
 from oslo_log import log as logging
 
+from nova_common import compute_states
 from nova_common.conf import CONF
 from nova_common.db.api import ledger
 from nova_common import exception
 from nova_scheduler import filters
 from nova_scheduler import no_valid_host
+from nova_scheduler import server_group_placement
 from nova_scheduler import utils
 
 LOG = logging.getLogger(__name__)
@@ -28,7 +34,15 @@ LOG = logging.getLogger(__name__)
 def _selection(host, resources, claimed):
     return {'host': host.host, 'nodename': host.nodename,
             'compute_node_uuid': host.uuid, 'cell_uuid': host.cell_uuid,
-            'resources': dict(resources), 'claimed': claimed}
+            'resources': dict(resources), 'claimed': claimed,
+            'availability_zone': host.availability_zone}
+
+
+def _placed_instance(uuid, host, spec):
+    """An instance placed by this request, as HostState.instances holds it."""
+    return {'uuid': uuid, 'host': host.host, 'node': host.nodename,
+            'vm_state': compute_states.BUILDING, 'task_state': compute_states.SCHEDULING,
+            'project_id': spec.get('project_id'), 'metadata': spec.get('instance_metadata') or {}}
 
 
 def _listed(values):
@@ -121,6 +135,8 @@ class Selector:
 
     def _select(self, context, spec, instance_uuids, return_alternates, hosts, claimed):
         resources = utils.requested_resources(spec)
+        spec = server_group_placement.with_member_hosts(context, spec)
+        group_uuid = server_group_placement.group_uuid(spec)
         candidates, restrictions, forced = restrict(hosts, spec)
         # Hosts whose claim failed hold more than we know; not retried.
         lost = filters.Removal('claims', 0, 'taken by concurrent requests')
@@ -133,7 +149,7 @@ class Selector:
             ranked = _best_first(self.weigher_chain.weigh(passed, spec))
             chosen = None
             for host in ranked:
-                if ledger.claim(context, uuid, host.uuid, resources):
+                if ledger.claim(context, uuid, host.uuid, resources, group_uuid=group_uuid):
                     chosen = host
                     break
                 LOG.info('Claim for %s on %s failed; trying the next host', uuid, host.nodename)
@@ -143,7 +159,12 @@ class Selector:
                 steps = restrictions + removals + ([lost] if lost.count else [])
                 raise no_valid_host.error(len(hosts), steps, index, len(instance_uuids))
             claimed.append(uuid)
-            chosen.consume(resources)
+            # Host states are shared with other requests: this one counts
+            # its claim on a copy, which stands in for the host from now on.
+            placed = copy.copy(chosen)
+            placed.consume(resources, _placed_instance(uuid, chosen, spec))
+            candidates = [placed if host is chosen else host for host in candidates]
+            server_group_placement.record_placement(spec, chosen.host)
             LOG.info('Instance %s goes to %s (%s), cell %s', uuid, chosen.nodename,
                      chosen.host, chosen.cell_uuid)
             alternates = []

@@ -11,6 +11,8 @@ from oslo_utils import strutils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
+from nova_api.compute import zones
+from nova_api.schemas import parameter_types
 from nova_common import compute_states as states
 from nova_common.conf import CONF
 from nova_common.db.api import build_requests
@@ -18,6 +20,7 @@ from nova_common.db.api import flavors as flavors_db
 from nova_common.db.api import instance_mappings
 from nova_common.db.api import keypairs as keypairs_db
 from nova_common.db.api import request_specs
+from nova_common.db.api import server_groups
 from nova_common.db import engines
 from nova_common import exception
 from nova_common.image import api as image_api
@@ -27,6 +30,7 @@ from nova_conductor import rpcapi as conductor_rpcapi
 LOG = logging.getLogger(__name__)
 
 _HOSTNAME_UNSAFE = re.compile(r'[^\w.-]+')
+TOO_MANY_MEMBERS = 'Quota exceeded, too many servers in group'
 
 
 def _flavor(context, flavor_ref):
@@ -92,19 +96,6 @@ def _key_pair(context, key_name):
         return keypairs_db.get_keypair(context, context.user_id, key_name)
     except exception.KeypairNotFound:
         raise exception.Invalid('Invalid key_name provided.')
-
-
-def _availability_zone(zone):
-    """The requested zone, checked; 'zone:host[:node]' forms are admin-only
-    and not supported yet."""
-    if zone is None:
-        return None
-    if ':' in zone:
-        raise exception.Invalid('Requesting a host through availability_zone is not '
-                                'supported.')
-    if zone != CONF.default_availability_zone:
-        raise exception.Invalid('The requested availability zone is not available')
-    return zone
 
 
 def _networks(server, version):
@@ -189,8 +180,8 @@ def _instance(context, server, version, flavor, image, key_pair, zone, networks,
         'power_state': states.NOSTATE,
         'locked': False,
         'config_drive': '',
-        'access_ip_v4': server.get('accessIPv4'),
-        'access_ip_v6': server.get('accessIPv6'),
+        'access_ip_v4': parameter_types.normalized_ip(server.get('accessIPv4')),
+        'access_ip_v6': parameter_types.normalized_ip(server.get('accessIPv6')),
         'progress': 0,
         'networks': networks,
         'created_at': now,
@@ -198,7 +189,37 @@ def _instance(context, server, version, flavor, image, key_pair, zone, networks,
     }
 
 
-def _request_spec(context, instance, flavor, image, zone, hints, count):
+def _server_group(context, hints):
+    """The group the ``group`` scheduler hint names, if any; one of
+    another project is as unknown as one that does not exist."""
+    group_uuid = (hints or {}).get('group')
+    if group_uuid is None:
+        return None
+    try:
+        group = server_groups.get(context, group_uuid)
+    except exception.InstanceGroupNotFound as error:
+        raise exception.Invalid(error.message)
+    if group['project_id'] != context.project_id:
+        raise exception.Invalid(exception.InstanceGroupNotFound(group_uuid=group_uuid).message)
+    return group
+
+
+def _check_group_members(context, group, delta, limits):
+    try:
+        quota.check_server_group_members(context, group, context.user_id, delta, limits)
+    except exception.OverQuota:
+        raise exception.Forbidden(TOO_MANY_MEMBERS)
+
+
+def _group_spec(group):
+    """The group as the request spec carries it; the scheduler fills in
+    where its members are when it places the request."""
+    if group is None:
+        return None
+    return {key: group[key] for key in ('uuid', 'policy', 'rules')}
+
+
+def _request_spec(context, instance, flavor, image, zone, hints, count, group=None):
     image_spec = None
     if image:
         image_spec = {key: image.get(key) for key in (
@@ -216,7 +237,9 @@ def _request_spec(context, instance, flavor, image, zone, hints, count):
         'force_hosts': [],
         'force_nodes': [],
         'requested_networks': instance['networks'],
-        'instance_group': None,
+        'instance_group': _group_spec(group),
+        # The server's metadata, for filters that place by it.
+        'instance_metadata': instance['metadata'],
     }
 
 
@@ -226,13 +249,18 @@ def _deltas(flavor, count):
 
 
 @engines.retry_on_deadlock
-def _write(context, instances, specs):
+def _write(context, instances, specs, group):
+    """The servers' records and, with ``group``, their membership: one
+    transaction."""
     with engines.api_writer(context):
         for instance, spec in zip(instances, specs):
             build_requests.create(context, instance, instance['tags'])
             request_specs.create(context, spec)
             instance_mappings.create(context, instance['uuid'], context.project_id,
                                      context.user_id)
+        if group is not None:
+            server_groups.add_members(context, group['id'],
+                                      [instance['uuid'] for instance in instances])
 
 
 def _undo(context, instances):
@@ -240,6 +268,7 @@ def _undo(context, instances):
         build_requests.delete(context, instance['uuid'])
         request_specs.delete(context, instance['uuid'])
         instance_mappings.delete(context, instance['uuid'])
+        server_groups.remove_member(context, instance['uuid'])
 
 
 def create_servers(context, body, version):
@@ -249,7 +278,7 @@ def create_servers(context, body, version):
     flavor = _flavor(context, server['flavorRef'])
     image = _image(context, _image_ref(server), flavor)
     key_pair = _key_pair(context, server.get('key_name'))
-    zone = _availability_zone(server.get('availability_zone'))
+    zone, forced_host, forced_node = zones.requested(context, server.get('availability_zone'))
     networks = _networks(server, version)
     min_count, max_count = _counts(server)
     if server.get('metadata'):
@@ -258,22 +287,30 @@ def create_servers(context, body, version):
     limits = quota.project_and_user_limits(context, context.project_id, context.user_id)
     count = quota.allowed_count(context, context.project_id, context.user_id,
                                 _deltas(flavor, 1), min_count, max_count, limits=limits)
+    hints = body.get('OS-SCH-HNT:scheduler_hints')
+    group = _server_group(context, hints)
+    if group is not None:
+        _check_group_members(context, group, count, limits)
 
     reservation_id = 'r-' + secrets.token_hex(4)
     instances = [_instance(context, server, version, flavor, image, key_pair, zone, networks,
                            reservation_id, index, count) for index in range(count)]
-    specs = [_request_spec(context, instance, flavor, image, zone,
-                           body.get('OS-SCH-HNT:scheduler_hints'), count)
+    specs = [_request_spec(context, instance, flavor, image, zone, hints, count, group)
              for instance in instances]
-    _write(context, instances, specs)
+    for spec in specs:
+        spec.update(force_hosts=[forced_host] if forced_host else [],
+                    force_nodes=[forced_node] if forced_node else [])
+    _write(context, instances, specs, group)
     try:
         if CONF.quota.recheck_quota:
             quota.check_deltas(context, context.project_id, context.user_id,
                                {'instances': 0, 'cores': 0, 'ram': 0},
                                requested=_deltas(flavor, count), limits=limits)
+            if group is not None:
+                _check_group_members(context, group, 0, limits)
         conductor_rpcapi.ConductorAPI().schedule_and_build_instances(
             context, [instance['uuid'] for instance in instances], specs[0])
-    except exception.OverQuota:
+    except exception.Forbidden:  # OverQuota, or too many servers in the group
         _undo(context, instances)
         raise
     except messaging.MessagingException as error:

@@ -8,6 +8,9 @@ task in flight.
   the guest and, through its cell conductor, the record and the claim.
 - On a compute that is down: delete the record and free the claim here;
   the compute removes the orphan guest when it starts again.
+
+A server leaves its server group as soon as its delete is accepted, with
+its request spec (a server in ERROR stays a member until deleted).
 """
 from oslo_log import log as logging
 
@@ -20,6 +23,7 @@ from nova_common.db.api import instance_mappings
 from nova_common.db.api import instances
 from nova_common.db.api import ledger
 from nova_common.db.api import request_specs
+from nova_common.db.api import server_groups
 from nova_common.db.api import services
 from nova_common import exception
 from nova_common import servicegroup
@@ -34,6 +38,7 @@ def _delete_build_request(context, uuid):
         return False
     request_specs.delete(context, uuid)
     instance_mappings.delete(context, uuid)
+    server_groups.remove_member(context, uuid)
     ledger.release(context, uuid)
     LOG.info('Deleted server %s before it reached a cell', uuid)
     return True
@@ -70,6 +75,7 @@ def delete_server(context, instance):
                                     expected_vm_state=states.LIVE_VM_STATES)
         instance_mappings.mark_queued_for_delete(context, uuid)
         request_specs.delete(context, uuid)
+        server_groups.remove_member(context, uuid)
         instance_actions.start(cell_context, uuid, 'delete', context.request_id,
                                context.user_id, context.project_id)
         host = deleting.get('host')

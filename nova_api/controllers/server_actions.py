@@ -11,12 +11,14 @@ from nova_api.compute import delete as compute_delete
 from nova_api.compute import lock as compute_lock
 from nova_api.compute import lookup
 from nova_api.compute import power
+from nova_api.compute import reset_state as compute_reset_state
 from nova_api.compute import state_checks
 from nova_api import handler
 from nova_api import microversion
 from nova_api.schemas import server_actions as schemas
 from nova_api import validation
 from nova_common import exception
+from nova_common.policies import admin_actions as admin_action_policies
 from nova_common.policies import console_output as console_policies
 from nova_common.policies import lock_server as lock_policies
 from nova_common.policies import pause_server as pause_policies
@@ -96,6 +98,13 @@ def get_console_output(req, instance, argument):
     return {'output': output}
 
 
+@handler.response(202)
+@validation.body(schemas.reset_state)
+def reset_state(req, instance, argument):
+    _authorize(req, admin_action_policies.POLICY % 'reset_state', instance)
+    compute_reset_state.reset_state(req.context, instance, argument['state'])
+
+
 # action name -> (handler, min_version, max_version)
 ACTIONS = {
     'forceDelete': (force_delete, None, None),
@@ -109,14 +118,12 @@ ACTIONS = {
     'lock': (lock, None, None),
     'unlock': (unlock, None, None),
     'os-getConsoleOutput': (get_console_output, None, None),
+    'os-resetState': (reset_state, None, None),
 }
 
 
 def action(req, server_id):
-    body = req.body
-    if not isinstance(body, dict) or len(body) != 1:
-        raise exception.Invalid('There is not exactly one action in the request body.')
-    name, argument = next(iter(body.items()))
+    name, argument = handler.one_action(req.body)
     entry = ACTIONS.get(name)
     if entry is None or not _serves(entry, req.version):
         raise exception.Invalid('There is no such action: %s' % name)

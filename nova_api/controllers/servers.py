@@ -11,13 +11,16 @@ from nova_api.compute import listing
 from nova_api.compute import lookup
 from nova_api.compute import search_options
 from nova_api import pagination
+from nova_api.schemas import parameter_types
 from nova_api.schemas import servers as schemas
 from nova_api import validation
 from nova_api.views import servers as views
 from nova_common.conf import CONF
+from nova_common.db.api import aggregates as aggregates_db
 from nova_common.db.api import build_requests
 from nova_common.db.api import instances as instances_db
 from nova_common.db.api import request_specs
+from nova_common.db.api import server_groups as server_groups_db
 from nova_common.db.api import services as services_db
 from nova_common import exception
 from nova_common.policies import flavors as flavor_policies
@@ -56,8 +59,8 @@ def _compute_services(context, instances):
     answered = cells_scatter.successes(cells_scatter.scatter_gather(
         context, cells,
         lambda cell_context, _cell: services_db.list(cell_context,
-                                                     binary=services_db.COMPUTE_BINARY),
-        timeout=cells_scatter.CELL_TIMEOUT), cells)
+                                                     binary=services_db.COMPUTE_BINARY)),
+        cells)
     return {(cell['uuid'], service['host']): service
             for cell, services in answered for service in services}
 
@@ -89,7 +92,10 @@ def _shown(req, instances, target=None, server_groups=False, all_attributes=True
         host_statuses=(_host_statuses(req, instances, _host_status_mode(req, target))
                        if all_attributes else None),
         request_specs=specs,
-        server_groups=server_groups,
+        host_zones=(aggregates_db.host_zones(context, [i.get('host') for i in instances])
+                    if all_attributes else {}),
+        server_groups=(server_groups_db.groups_of(context, [i['uuid'] for i in instances])
+                       if server_groups else None),
         all_attributes=all_attributes)
 
 
@@ -152,6 +158,9 @@ _UPDATE_FIELDS = (  # body field, instance column
 
 def _changes(body):
     changes = {column: body[field] for field, column in _UPDATE_FIELDS if field in body}
+    for column in ('access_ip_v4', 'access_ip_v6'):
+        if column in changes:
+            changes[column] = parameter_types.normalized_ip(changes[column])
     if 'OS-DCF:diskConfig' in body:
         changes['auto_disk_config'] = body['OS-DCF:diskConfig'] == 'AUTO'
     return changes

@@ -15,6 +15,7 @@ from nova_api.schemas import services as schemas
 from nova_api import validation
 from nova_api.views import services as views
 from nova_common import context as nova_context
+from nova_common.db.api import aggregates as aggregates_db
 from nova_common.db.api import cells as cells_db
 from nova_common.db.api import compute_nodes as compute_nodes_db
 from nova_common.db.api import services as services_db
@@ -50,11 +51,13 @@ def _listed_services(req, host, binary):
     results = cells_scatter.scatter_gather(
         context, cells,
         lambda cell_context, _cell: services_db.list(cell_context, host=host, binary=binary))
+    host_zones = aggregates_db.host_zones(context)
     listed = []
     for cell in cells:
         result = results[cell['uuid']]
         if not cells_scatter.is_failure(result):
-            listed.extend(views.detail(req, service, with_forced_down) for service in result)
+            listed.extend(views.detail(req, service, with_forced_down, host_zones)
+                          for service in result)
         elif req.at_least('2.69'):
             listed.extend(view for view in _down_cell_records(context, cell)
                           if host in (None, view['host']) and binary in (None, view['binary']))
@@ -208,7 +211,9 @@ def update(req, service_id):
         if values.get('forced_down') is False:
             _refuse_forcing_up_with_done_evacuations(cell_context, service['host'])
         service = services_db.update(cell_context, service['id'], values)
-    return {'service': views.detail(req, service, with_forced_down=True)}
+    return {'service': views.detail(req, service, with_forced_down=True,
+                                    host_zones=aggregates_db.host_zones(
+                                        req.context, [service['host']]))}
 
 
 def _check_compute_is_idle(cell_context, service):

@@ -35,3 +35,10 @@ get_console_output = _action('os-getConsoleOutput', {
     },
     'additionalProperties': False,
 })
+
+reset_state = _action('os-resetState', {
+    'type': 'object',
+    'properties': {'state': {'type': 'string', 'enum': ['active', 'error']}},
+    'required': ['state'],
+    'additionalProperties': False,
+})

@@ -1,15 +1,16 @@
 """JSON Schemas of POST /servers, per microversion range."""
 import copy
 
+from nova_api.schemas import parameter_types
+
 _name = {'type': 'string', 'minLength': 1, 'maxLength': 255,
          'pattern': r'^(?! )[\S ]*(?<! )$'}
 _description = {'type': ['string', 'null'], 'maxLength': 255}
 _metadata = {'type': 'object', 'patternProperties': {
     '^[a-zA-Z0-9-_:. ]{1,255}$': {'type': 'string', 'maxLength': 255}},
     'additionalProperties': False}
-_positive_int = {'type': ['integer', 'string'], 'pattern': '^[0-9]*$', 'minimum': 1,
-                 'minLength': 1}
-_uuid = {'type': 'string', 'format': 'uuid'}
+_positive_int = parameter_types.positive_integer
+_uuid = parameter_types.uuid
 _network = {'type': 'object', 'properties': {
     'fixed_ip': {'type': 'string'}, 'port': {'type': ['string', 'null']},
     'uuid': {'type': 'string'}}, 'additionalProperties': False}
@@ -31,6 +32,12 @@ _block_device_mapping = {'type': 'object', 'properties': {
     'no_device': {},
     'tag': {'type': 'string', 'maxLength': 60},
 }, 'additionalProperties': False}
+# One server uuid or a list of them, as Nova's same_host / different_host.
+_server_uuids = {'oneOf': [_uuid, {'type': 'array', 'items': _uuid}]}
+_hints = {'type': 'object', 'properties': {
+    'same_host': _server_uuids, 'different_host': _server_uuids,
+    'group': _uuid,
+}, 'additionalProperties': True}
 _hostname = {'type': 'string', 'minLength': 2, 'maxLength': 255,
              'pattern': '^[a-zA-Z0-9-._]*$'}
 
@@ -69,7 +76,7 @@ def _body(server):
         'type': 'object',
         'properties': {
             'server': server,
-            'OS-SCH-HNT:scheduler_hints': {'type': 'object'},
+            'OS-SCH-HNT:scheduler_hints': _hints,
         },
         'required': ['server'],
         'additionalProperties': False,

@@ -43,14 +43,18 @@ class Shown:
 
     ``host_statuses``: {uuid: host status} of the servers that show one
     (None: no server shows it); ``request_specs``: {uuid: spec} for
-    pinned_availability_zone and scheduler_hints; ``all_attributes``
-    False gives the short body of an update below 2.75.
+    pinned_availability_zone and scheduler_hints; ``server_groups``:
+    {uuid: [group uuid]} when the body shows server_groups (2.71, show and
+    update), else None; ``all_attributes`` False gives the short body of an
+    update below 2.75; ``host_zones``: {host: zone} of the servers' hosts
+    that an aggregate puts in a zone.
     """
     extra_specs: bool = False
     extended_attributes: bool = False
     host_statuses: Optional[dict] = None
     request_specs: dict = dataclasses.field(default_factory=dict)
-    server_groups: bool = False
+    host_zones: dict = dataclasses.field(default_factory=dict)
+    server_groups: Optional[dict] = None
     all_attributes: bool = True
 
 
@@ -135,11 +139,11 @@ def _fault(req, instance):
     return body
 
 
-def availability_zone(instance):
-    """The zone of an instance: its host's (every compute is in the default
-    zone until aggregates set zones), else the one it asked for."""
+def availability_zone(instance, host_zones):
+    """The zone of an instance: its host's now (``host_zones``: {host: zone}
+    of the hosts an aggregate puts in a zone), else the one it asked for."""
     if instance.get('host'):
-        return instance.get('availability_zone') or CONF.default_availability_zone
+        return host_zones.get(instance['host'], CONF.default_availability_zone)
     return instance.get('availability_zone') or ''
 
 
@@ -166,7 +170,7 @@ def _extended_attributes(req, instance):
 def _all_attributes(req, instance, shown):
     """What show adds to the short body of an update (below 2.75)."""
     body = {
-        'OS-EXT-AZ:availability_zone': availability_zone(instance),
+        'OS-EXT-AZ:availability_zone': availability_zone(instance, shown.host_zones),
         'config_drive': instance.get('config_drive') or '',
         'key_name': instance.get('key_name'),
         'OS-SRV-USG:launched_at': strtime(instance.get('launched_at')),
@@ -231,9 +235,8 @@ def show(req, instance, shown):
         body['tags'] = instance.get('tags') or []
     if req.at_least('2.63'):
         body['trusted_image_certificates'] = None
-    if shown.server_groups:
-        # Server groups do not exist yet.
-        body['server_groups'] = []
+    if shown.server_groups is not None:
+        body['server_groups'] = shown.server_groups.get(instance['uuid'], [])
     if req.at_least('2.73'):
         body['locked_reason'] = (instance.get('system_metadata') or {}).get('locked_reason')
     return body
@@ -253,8 +256,8 @@ def partial(req, record, shown, detail):
         'OS-EXT-STS:power_state': record.get('power_state'),
         'user_id': record.get('user_id') or 'UNKNOWN',
     })
-    if shown.server_groups:
-        body['server_groups'] = []
+    if shown.server_groups is not None:
+        body['server_groups'] = shown.server_groups.get(record['uuid'], [])
     return body
 
 

@@ -8,25 +8,26 @@ COMPUTE_TOPIC = 'compute'
 API_BINARIES = ('nova-osapi_compute', 'nova-metadata')
 
 
-def zone(service):
+def zone(service, host_zones=None):
     """The availability zone a service is in.
 
-    Computes are in the default zone (host aggregates with an
-    availability_zone key do not exist yet); every other service is in the
-    internal zone.
+    A compute is in the zone ``host_zones`` ({host: zone}, from the
+    aggregates) gives its host, else in the default zone; every other
+    service is in the internal zone.
     """
     if service['topic'] == COMPUTE_TOPIC:
-        return CONF.default_availability_zone
+        return (host_zones or {}).get(service['host'], CONF.default_availability_zone)
     return CONF.internal_service_availability_zone
 
 
-def detail(req, service, with_forced_down):
-    """One entry of GET /os-services (and the 2.53 PUT answer)."""
+def detail(req, service, with_forced_down, host_zones=None):
+    """One entry of GET /os-services (and the 2.53 PUT answer);
+    ``host_zones`` as zone() takes it."""
     view = {
         'id': service['uuid'] if req.at_least('2.53') else service['id'],
         'binary': service['binary'],
         'host': service['host'],
-        'zone': zone(service),
+        'zone': zone(service, host_zones),
         'status': 'disabled' if service['disabled'] else 'enabled',
         'state': 'up' if servicegroup.is_up(service) else 'down',
         'updated_at': service['updated_at'],

@@ -8,7 +8,9 @@ from oslo_config import cfg
 
 from nova_common.conf import api
 from nova_common.conf import api_database
+from nova_common.conf import cells
 from nova_common.conf import compute
+from nova_common.conf import conductor
 from nova_common.conf import database
 from nova_common.conf import default
 from nova_common.conf import fake_driver
@@ -23,7 +25,7 @@ from nova_common.conf import scheduler
 
 CONF = cfg.CONF
 
-for _module in (default, api, api_database, compute, database, fake_driver, scheduler,
-                filter_scheduler, host_capacity, quota, glance, image, libvirt,
+for _module in (default, api, api_database, cells, compute, conductor, database, fake_driver,
+                scheduler, filter_scheduler, host_capacity, quota, glance, image, libvirt,
                 notifications):
     _module.register_opts(CONF)

@@ -25,6 +25,9 @@ opts = [
     cfg.StrOpt('default_availability_zone', default='nova',
                help='Availability zone of compute hosts that are in no aggregate '
                     'with an availability_zone metadata key.'),
+    cfg.StrOpt('default_schedule_zone',
+               help='Availability zone a server is scheduled into when its create '
+                    'request names none. Unset: such a server may land in any zone.'),
     cfg.StrOpt('internal_service_availability_zone', default='internal',
                help='Availability zone reported for services other than '
                     'nova-compute.'),
@@ -32,9 +35,23 @@ opts = [
                        help='Address on which the compute API listens.'),
     cfg.PortOpt('osapi_compute_listen_port', default=8774,
                 help='Port on which the compute API listens.'),
+    cfg.IntOpt('backlog', default=4096, min=1,
+               help='Listen backlog of the compute API\'s socket: connections the '
+                    'kernel queues while every worker thread is busy (capped by '
+                    'net.core.somaxconn).'),
+    cfg.IntOpt('wsgi_default_pool_size', default=100, min=1,
+               help='Worker threads of nova-api\'s HTTP server: requests served at '
+                    'once; more wait in the queue.'),
     cfg.IntOpt('graceful_shutdown_timeout', default=5, min=0,
                help='Seconds a service waits for in-flight requests to finish '
                     'after SIGTERM before it exits anyway.'),
+    cfg.IntOpt('instance_build_timeout', default=0, min=0,
+               help='Seconds an instance may stay in BUILD in its cell before it '
+                    'is put in ERROR with a fault and its claim freed; 0 turns '
+                    'the check off. Each cell conductor checks the instances of '
+                    'its own cell, so a build whose compute died or never heard '
+                    'of it ends too. Keep it well above the longest spawn (image '
+                    'download included).'),
 ]
 
 

@@ -11,6 +11,13 @@ opts = [
     cfg.IntOpt('vcpus', default=8, min=1, help='vCPUs of each fake node.'),
     cfg.IntOpt('memory_mb', default=16384, min=1, help='Memory (MiB) of each fake node.'),
     cfg.IntOpt('local_gb', default=200, min=1, help='Disk (GiB) of each fake node.'),
+    cfg.IntOpt('vgpus', default=0, min=0,
+               help='Virtual GPUs (resource class VGPU) of each fake node; 0 reports '
+                    'none. Flavors ask for them with the extra spec resources:VGPU=<n>.'),
+    cfg.IntOpt('numa_nodes', default=0, min=0,
+               help='NUMA cells each fake node reports, its vCPUs and memory split '
+                    'evenly over them (the first cells take any remainder); 0 '
+                    'reports no NUMA topology.'),
     cfg.FloatOpt('spawn_seconds', default=0.0, min=0.0,
                  help='How long a fake spawn takes, to mimic a hypervisor.'),
     cfg.ListOpt('fail_spawn_on_nodes', default=[],

@@ -21,9 +21,10 @@ opts = [
     cfg.FloatOpt('host_state_max_age', default=1.0, min=0,
                  help='Seconds the cached compute nodes and services may be old when '
                       'a scheduling request uses them; an older cache is refreshed '
-                      'first (0: refresh for every request). Usage is never cached: '
-                      'every request reads the resource ledger and claims atomically, '
-                      'so this only delays seeing a new, changed or disabled host.'),
+                      'first (0: refresh for every request). Usage is not bound by it: '
+                      'every request reads the usage of the ledger providers whose '
+                      'generation moved, and claims atomically, so this only delays '
+                      'seeing a new, changed or disabled host.'),
     cfg.IntOpt('allocation_heal_grace_period', default=300, min=0,
                help='Seconds a claim whose consumer is found neither as an instance '
                     'in any cell nor as a build request is left alone before the '

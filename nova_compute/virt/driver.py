@@ -26,7 +26,9 @@ class ComputeDriver:
     def get_available_resource(self, nodename):
         """Capacity and usage of ``nodename``: vcpus, memory_mb, local_gb,
         vcpus_used, memory_mb_used, local_gb_used, hypervisor_type,
-        hypervisor_version, hypervisor_hostname, cpu_info, host_ip."""
+        hypervisor_version, hypervisor_hostname, cpu_info, host_ip; and
+        numa_topology ({'cells': [{'id', 'cpus': [ids], 'memory_mb'}]}) when
+        the node has NUMA cells to report."""
         raise NotImplementedError()
 
     def get_host_uptime(self):

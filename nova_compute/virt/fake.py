@@ -12,6 +12,8 @@ itself. [fake_driver] fail_operations makes chosen operations fail.
 import threading
 import time
 
+from oslo_serialization import jsonutils
+
 from nova_common import compute_states
 from nova_common.conf import CONF
 from nova_common import exception
@@ -53,7 +55,26 @@ class FakeDriver(driver.ComputeDriver):
             'local_gb_used': sum(g['root_gb'] for g in on_node),
             'running_vms': len(on_node),
             'host_ip': '127.0.0.1',
+            'numa_topology': self.numa_topology(),
+            'stats': jsonutils.dumps({'vgpus': CONF.fake_driver.vgpus}),
         }
+
+    @staticmethod
+    def numa_topology():
+        """[fake_driver] numa_nodes cells sharing the node's vCPUs and memory
+        evenly, or None."""
+        count = CONF.fake_driver.numa_nodes
+        if not count:
+            return None
+        cells, first_cpu = [], 0
+        for index in range(count):
+            cpus = CONF.fake_driver.vcpus // count + (index < CONF.fake_driver.vcpus % count)
+            memory_mb = (CONF.fake_driver.memory_mb // count
+                         + (index < CONF.fake_driver.memory_mb % count))
+            cells.append({'id': index, 'cpus': list(range(first_cpu, first_cpu + cpus)),
+                          'memory_mb': memory_mb})
+            first_cpu += cpus
+        return {'cells': cells}
 
     def get_host_uptime(self):
         minutes = int(time.time() - _START) // 60

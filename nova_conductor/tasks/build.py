@@ -17,15 +17,17 @@ from nova_common.db.api import cells
 from nova_common.db.api import instance_actions
 from nova_common.db.api import instance_mappings
 from nova_common.db.api import instances
-from nova_common.db.api import ledger
 from nova_common.db import engines
 from nova_common import exception
 from nova_compute import rpcapi as compute_rpcapi
+from nova_conductor import ledger_access
 from nova_conductor import persistence
 
 LOG = logging.getLogger(__name__)
 
 SCHEDULER_UNAVAILABLE = 'The scheduler did not answer; no host was chosen.'
+SCHEDULING_FAILED = 'Scheduling failed; no host was chosen.'
+INTERNAL_ERROR = 'Internal error while starting the build.'
 
 
 def schedule_and_build_instances(context, scheduler_api, instance_uuids, request_spec):
@@ -39,39 +41,57 @@ def schedule_and_build_instances(context, scheduler_api, instance_uuids, request
         LOG.error('select_destinations timed out for %s', ', '.join(instance_uuids))
         _bury_all_in_cell0(context, instance_uuids, SCHEDULER_UNAVAILABLE)
         return
+    except Exception:  # noqa: BLE001 - a build must end even when scheduling broke
+        LOG.exception('select_destinations failed for %s', ', '.join(instance_uuids))
+        _bury_all_in_cell0(context, instance_uuids, SCHEDULING_FAILED)
+        return
     for uuid, selections in zip(instance_uuids, choices):
         try:
             _build_in_cell(context, uuid, request_spec, selections)
         except Exception:  # noqa: BLE001 - one instance must not sink the others
             LOG.exception('Could not hand instance %s to %s', uuid, selections[0]['host'])
-            ledger.release(context, uuid)
-            _bury_in_cell0(context, uuid, 'Internal error while starting the build.')
+            _bury_quietly(context, uuid, INTERNAL_ERROR)
+
+
+_get_build_request = engines.retry_on_db_error(build_requests.get)
 
 
 def _build_in_cell(context, uuid, request_spec, selections):
     chosen = selections[0]
-    build_request = build_requests.get(context, uuid)
+    build_request = _get_build_request(context, uuid)
     if build_request is None:
-        LOG.info('Instance %s was deleted before it reached a cell', uuid)
-        ledger.release(context, uuid)
+        LOG.info('Instance %s was deleted (or buried) before it reached a cell', uuid)
+        ledger_access.release(context, uuid)
         return
     cell = cells_scatter.get_cell(context, chosen['cell_uuid'])
     values = persistence.with_datetimes(build_request['instance'])
     values.update(host=chosen['host'], node=chosen['nodename'], launched_on=chosen['host'],
-                  vm_state=states.BUILDING, task_state=states.SCHEDULING)
+                  vm_state=states.BUILDING, task_state=states.SCHEDULING,
+                  availability_zone=chosen.get('availability_zone',
+                                               values.get('availability_zone')))
     with nova_context.target_cell(context, cell) as cell_context:
         instance = _create_in_cell(cell_context, uuid, values, context)
-    if not _point_mapping_at_cell(context, uuid, cell):
-        LOG.info('Instance %s was deleted while it was placed in %s', uuid, cell['name'])
-        with nova_context.target_cell(context, cell) as cell_context:
-            instances.soft_delete(cell_context, uuid)
-        ledger.release(context, uuid)
-        return
-    compute_rpcapi.ComputeAPI.for_cell(cell).build_and_run_instance(
-        context, chosen['host'], instance, request_spec, selections[1:])
+        try:
+            placed = _point_mapping_at_cell(context, uuid, cell)
+        except Exception:
+            _forget(cell_context, uuid)
+            raise
+        if not placed:
+            LOG.info('Instance %s was deleted (or buried) while it was placed in %s',
+                     uuid, cell['name'])
+            _forget(cell_context, uuid)
+            ledger_access.release(context, uuid)
+            return
+        try:
+            compute_rpcapi.ComputeAPI.for_cell(cell).build_and_run_instance(
+                context, chosen['host'], instance, request_spec, selections[1:])
+        except Exception:
+            persistence.set_error(cell_context, uuid, INTERNAL_ERROR, host=chosen['host'],
+                                  expected={'task_state': states.SCHEDULING})
+            raise
 
 
-@engines.retry_on_deadlock
+@engines.retry_on_db_error
 def _create_in_cell(cell_context, uuid, values, context):
     """The instance and its create action, in one cell transaction."""
     with engines.cell_writer(cell_context):
@@ -81,35 +101,87 @@ def _create_in_cell(cell_context, uuid, values, context):
     return instance
 
 
-@engines.retry_on_deadlock
+@engines.retry_on_db_error
 def _point_mapping_at_cell(context, uuid, cell):
-    """Map the instance to its cell and remove its build request, in one API
-    transaction; False when the build request was gone (deleted meanwhile)."""
+    """Remove the instance's build request and map the instance to
+    ``cell``, in one API transaction. False, and nothing changed, when the
+    build request was gone: the server was deleted, or another conductor
+    placed or buried it. Whoever removes the build request owns the server."""
     with engines.api_writer(context):
+        if not build_requests.delete(context, uuid):
+            return False
         instance_mappings.set_cell(context, uuid, cell['uuid'])
-        return build_requests.delete(context, uuid)
+        return True
+
+
+@engines.retry_on_db_error
+def _forget(cell_context, uuid):
+    """Soft-delete an instance row of the targeted cell that no server
+    will use (its build request went elsewhere)."""
+    try:
+        instances.soft_delete(cell_context, uuid)
+    except exception.InstanceNotFound:
+        pass
 
 
 def _bury_all_in_cell0(context, instance_uuids, message):
     for uuid in instance_uuids:
-        ledger.release(context, uuid)
-        _bury_in_cell0(context, uuid, message)
+        _bury_quietly(context, uuid, message)
 
 
-def _bury_in_cell0(context, uuid, message):
-    """The instance goes to cell0 in ERROR with a fault saying why."""
-    build_request = build_requests.get(context, uuid)
+def _bury_quietly(context, uuid, message):
+    try:
+        bury_in_cell0(context, uuid, message)
+    except Exception:  # noqa: BLE001 - the lost build check buries it later
+        LOG.exception('Could not bury instance %s in cell0; its build request is left '
+                      'to the lost build check', uuid)
+
+
+def bury_in_cell0(context, uuid, message):
+    """Put the server of build request ``uuid`` in cell0, in ERROR with a
+    fault saying why, and free its claim; True when this call buried it.
+
+    Safe to run twice, from two conductors at once, and against a build
+    that places the server in a cell (or a delete) meanwhile: cell0's row
+    is written first, then whoever removes the build request wins
+    (_point_mapping_at_cell), and a loser removes the row it wrote unless
+    the winner is another bury that needs it."""
+    build_request = _get_build_request(context, uuid)
     if build_request is None:
-        return
+        return False
     cell0 = cells_scatter.get_cell(context, cells.CELL0_UUID)
     values = persistence.with_datetimes(build_request['instance'])
     values.update(vm_state=states.ERROR, task_state=None, host=None, node=None)
-    with nova_context.target_cell(context, cell0) as cell_context:
-        instances.create(cell_context, values)
-        instances.add_fault(cell_context, uuid, 500, message)
-        instance_actions.start(cell_context, uuid, 'create', context.request_id,
-                               context.user_id, context.project_id)
-    instance_mappings.set_cell(context, uuid, cell0['uuid'])
-    if not build_requests.delete(context, uuid):
-        with nova_context.target_cell(context, cell0) as cell_context:
-            instances.soft_delete(cell_context, uuid)
+    with nova_context.target_cell(context, cell0) as cell0_context:
+        created = _create_in_cell0(cell0_context, values, message, context.request_id)
+        if not _point_mapping_at_cell(context, uuid, cell0):
+            if created and not _mapped_to(context, uuid, cell0):
+                _forget(cell0_context, uuid)
+            return False
+    ledger_access.release(context, uuid)
+    return True
+
+
+@engines.retry_on_db_error
+def _create_in_cell0(cell0_context, values, message, request_id):
+    """The buried instance, its fault and its create action, in one cell0
+    transaction; False when cell0 has the instance already (another bury
+    wrote it)."""
+    uuid = values['uuid']
+    try:
+        with engines.cell_writer(cell0_context):
+            instances.create(cell0_context, values)
+            instances.add_fault(cell0_context, uuid, 500, message)
+            instance_actions.start(cell0_context, uuid, 'create', request_id,
+                                   values.get('user_id'), values.get('project_id'))
+    except exception.InstanceExists:
+        return False
+    return True
+
+
+def _mapped_to(context, uuid, cell):
+    try:
+        mapping = instance_mappings.get(context, uuid)
+    except exception.InstanceMappingNotFound:
+        return False
+    return mapping['cell'] is not None and mapping['cell']['uuid'] == cell['uuid']

@@ -9,6 +9,7 @@ from nova_common import rpc
 from nova_compute import rpcapi as compute_rpcapi
 from nova_conductor import ledger_access
 from nova_conductor import persistence
+from nova_scheduler import server_group_placement
 
 LOG = logging.getLogger(__name__)
 
@@ -20,13 +21,16 @@ def reschedule(context, instance, request_spec, alternates, reason):
     uuid = instance['uuid']
     ledger_access.release(context, uuid)
     for index, selection in enumerate(alternates):
-        if not ledger_access.claim(context, uuid, selection):
+        if not ledger_access.claim(context, uuid, selection,
+                                   group_uuid=server_group_placement.group_uuid(request_spec)):
             LOG.info('Alternate %s of instance %s no longer fits', selection['nodename'], uuid)
             continue
         try:
             moved = instances.update(
                 context, uuid,
                 {'host': selection['host'], 'node': selection['nodename'],
+                 'availability_zone': selection.get('availability_zone',
+                                                    instance.get('availability_zone')),
                  'task_state': states.SCHEDULING},
                 expected_vm_state=states.BUILDING, expected_task_state=states.SPAWNING)
         except (exception.InstanceNotFound, exception.InstanceInvalidState):
@@ -40,6 +44,6 @@ def reschedule(context, instance, request_spec, alternates, reason):
     LOG.warning('Instance %s failed to build and no alternate is left: %s', uuid, reason)
     try:
         persistence.set_error(context, uuid, EXHAUSTED % uuid, details=reason,
-                              host=instance.get('host'))
-    except exception.InstanceNotFound:
-        pass
+                              host=instance.get('host'), expected={'vm_state': states.BUILDING})
+    except (exception.InstanceNotFound, exception.InstanceInvalidState):
+        LOG.info('Instance %s was deleted (or ended) before its build failed for good', uuid)

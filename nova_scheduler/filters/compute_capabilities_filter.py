@@ -64,6 +64,11 @@ class ComputeCapabilitiesFilter(filters.BaseHostFilter):
     def host_passes(self, host_state, spec):
         return unmet_extra_spec(host_state, spec) is None
 
+    def filter_all(self, hosts, spec):
+        if not utils.extra_specs(spec):
+            return hosts
+        return super().filter_all(hosts, spec)
+
     def removal_reason(self, removed, spec):
         unmet = sorted({'%s=%s' % unmet_extra_spec(host, spec) for host in removed})
         return 'extra specs not met: %s' % ', '.join(unmet)

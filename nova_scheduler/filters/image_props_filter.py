@@ -82,6 +82,11 @@ class ImagePropertiesFilter(filters.BaseHostFilter):
                     return True
         return False
 
+    def filter_all(self, hosts, spec):
+        if not any(requested_instance(spec)):
+            return hosts
+        return super().filter_all(hosts, spec)
+
     def removal_reason(self, removed, spec):
         names = ('hw_architecture', 'img_hv_type', 'hw_vm_mode')
         asked = ['%s=%s' % (name, value)

@@ -7,6 +7,7 @@ mapped deployment, and the nova-api process.
 nova-api process. Daemons are stopped with SIGTERM at the end of the session
 and must exit within 15 s.
 """
+from openstack import connection as openstack_connection
 import pytest
 
 from tests.integration import harness
@@ -156,6 +157,29 @@ class Deployment:
     def stop_all(self):
         daemons, self.daemons = self.daemons, []
         harness.stop_daemons(daemons)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        """Stop every daemon started, also when the setup of a fixture
+        failed half-way (a daemon that never answered, say)."""
+        self.stop_all()
+        return False
+
+    def sdk(self):
+        """An openstacksdk connection to nova-api (noauth2: the admin)."""
+        return openstack_connection.Connection(
+            auth_type='none', compute_endpoint_override=self.compute_endpoint,
+            image_endpoint_override=self.endpoint + '/image')
+
+    def wait_for_nodes(self, sdk, names):
+        """Discover hosts until the hypervisors listed are ``names``."""
+        def ready():
+            self.manage('cell_v2', 'discover_hosts')
+            return {hypervisor.name for hypervisor in sdk.compute.hypervisors()} == set(names)
+        harness.wait_until(ready, 60, daemons=self.daemons, what='fake nodes %s reported'
+                           % ', '.join(sorted(names)))
 
 
 @pytest.fixture(scope='session')

@@ -335,7 +335,7 @@ def http_get(url, headers=None, timeout=5):
     return status, response_headers, document
 
 
-def wait_for_api(endpoint, daemon, timeout=30):
+def wait_for_api(endpoint, daemon, timeout=90):
     """Wait until the API at ``endpoint`` (http://host:port) answers GET /."""
     def answers():
         try:

@@ -17,21 +17,21 @@ SERVERS = 20
 def cloud(tmp_path_factory, rabbitmq, mariadb):
     deployment = conftest.Deployment(tmp_path_factory.mktemp('boot'), rabbitmq, mariadb,
                                      cell_names=('cell1', 'cell2'))
-    deployment.set_up_cells()
-    api = deployment.start('nova-api', deployment.top_config)
-    deployment.start('nova-conductor', deployment.top_config, name='super-conductor')
-    deployment.start('nova-scheduler', deployment.top_config)
-    fake_nodes = {'fake_driver': {'nodes': NODES_PER_COMPUTE, 'vcpus': 16,
-                                  'memory_mb': 8192, 'local_gb': 100},
-                  'compute': {'resource_update_interval': 2}}
-    for cell, host in (('cell1', 'compute-a'), ('cell2', 'compute-b')):
-        deployment.start('nova-conductor', deployment.cells[cell].conductor_config,
-                         name='%s-conductor' % cell)
-        deployment.start('nova-compute', deployment.compute_config(host, cell, **fake_nodes),
-                         name=host)
-    harness.wait_for_api(deployment.endpoint, api)
-    yield deployment
-    deployment.stop_all()
+    with deployment:
+        deployment.set_up_cells()
+        api = deployment.start('nova-api', deployment.top_config)
+        deployment.start('nova-conductor', deployment.top_config, name='super-conductor')
+        deployment.start('nova-scheduler', deployment.top_config)
+        fake_nodes = {'fake_driver': {'nodes': NODES_PER_COMPUTE, 'vcpus': 16,
+                                      'memory_mb': 8192, 'local_gb': 100},
+                      'compute': {'resource_update_interval': 2}}
+        for cell, host in (('cell1', 'compute-a'), ('cell2', 'compute-b')):
+            deployment.start('nova-conductor', deployment.cells[cell].conductor_config,
+                             name='%s-conductor' % cell)
+            deployment.start('nova-compute', deployment.compute_config(host, cell, **fake_nodes),
+                             name=host)
+        harness.wait_for_api(deployment.endpoint, api)
+        yield deployment
 
 
 @pytest.fixture(scope='module')
@@ -113,4 +113,71 @@ def test_unschedulable_server_lands_in_cell0_with_a_reason(cloud, sdk, image, ma
     assert mariadb.query(cloud.api_db, 'SELECT COUNT(*) FROM allocations')[0][0] == 0
     sdk.compute.delete_server(server)
     sdk.compute.wait_for_delete(server, wait=60, interval=1)
+    assert _leftovers(cloud, mariadb) == (0, 0, 0)
+
+
+def test_aggregate_zone_boot_with_the_cli(cloud, sdk, image):
+    _hypervisors_ready(cloud, sdk)
+    flavor = sdk.compute.create_flavor(name='az.small', ram=256, vcpus=1, disk=1)
+    cli = harness.OpenStackCLI(harness.write_clouds_yaml(
+        cloud.workdir / 'clouds.yaml', 'boot', cloud.endpoint), 'boot')
+    created = cli.json('aggregate', 'create', '--zone', 'az2', 'agg2')
+    assert (created['name'], created['availability_zone']) == ('agg2', 'az2')
+    cli.run('aggregate', 'add', 'host', 'agg2', 'compute-b')
+    cli.run('aggregate', 'set', '--property', 'k=v', 'agg2')
+    shown = cli.json('aggregate', 'show', 'agg2')
+    assert shown['hosts'] == ['compute-b']
+    # The CLI shows the zone on its own, not among the properties.
+    assert (shown['availability_zone'], shown['properties']) == ('az2', {'k': 'v'})
+    zones = {row['Zone Name']: row['Zone Status']
+             for row in cli.json('availability', 'zone', 'list', '--compute')}
+    # (An administrator also sees the internal zone of the other services.)
+    assert zones['az2'] == zones['nova'] == 'available'
+
+    server = cli.json('server', 'create', '--availability-zone', 'az2', '--flavor', flavor.id,
+                      '--image', image.id, '--nic', 'none', '--wait', 'in-az2')
+    assert server['OS-EXT-SRV-ATTR:host'] == 'compute-b'
+    assert server['OS-EXT-AZ:availability_zone'] == 'az2'
+
+    cli.run('server', 'delete', '--wait', 'in-az2')
+    cli.run('aggregate', 'remove', 'host', 'agg2', 'compute-b')
+    cli.run('aggregate', 'delete', 'agg2')
+    sdk.compute.delete_flavor(flavor)
+
+
+def test_anti_affinity_group_with_the_cli(cloud, sdk, image, mariadb):
+    """One server of an anti-affinity group per host (compute-a, compute-b);
+    the one more than there are hosts in ERROR with a fault naming the
+    filter, still a member until it is deleted."""
+    _hypervisors_ready(cloud, sdk)
+    flavor = sdk.compute.create_flavor(name='group.small', ram=256, vcpus=1, disk=1)
+    cli = harness.OpenStackCLI(harness.write_clouds_yaml(
+        cloud.workdir / 'clouds.yaml', 'boot', cloud.endpoint), 'boot')
+    group = cli.json('server', 'group', 'create', '--policy', 'anti-affinity', 'g1')
+
+    def boot(name):
+        created = cli.json('server', 'create', '--image', image.id, '--flavor', flavor.id,
+                           '--nic', 'none', '--hint', 'group=%s' % group['id'], name)
+        return sdk.compute.wait_for_server(sdk.compute.get_server(created['id']),
+                                           status='ACTIVE', failures=['ERROR'], wait=90,
+                                           interval=1)
+
+    placed = [boot('member-%d' % index) for index in range(2)]
+    assert sorted(server.compute_host for server in placed) == ['compute-a', 'compute-b']
+    with pytest.raises(openstack.exceptions.ResourceFailure):
+        boot('one-too-many')
+    [extra] = list(sdk.compute.servers(name='one-too-many'))
+    message = sdk.compute.get_server(extra.id).fault['message']
+    assert message.startswith('No valid host was found.'), message
+    assert 'ServerGroupAntiAffinityFilter removed 4' in message, message
+    assert sorted(sdk.compute.get_server_group(group['id']).member_ids) == sorted(
+        [server.id for server in placed] + [extra.id])
+
+    for server in placed + [extra]:
+        sdk.compute.delete_server(server)
+    for server in placed + [extra]:
+        sdk.compute.wait_for_delete(server, wait=60, interval=1)
+    assert sdk.compute.get_server_group(group['id']).member_ids == []
+    cli.run('server', 'group', 'delete', 'g1')
+    sdk.compute.delete_flavor(flavor)
     assert _leftovers(cloud, mariadb) == (0, 0, 0)

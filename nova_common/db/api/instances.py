@@ -525,6 +525,15 @@ def add_fault(context, uuid, code, message, details=None, host=None):
 
 # --- metadata ----------------------------------------------------------------------
 
+def _soft_delete_metadata(session, *where):
+    """Mark the live metadata rows matching ``where`` deleted (as Nova does,
+    rather than removing them: the schedulers' incremental read of changed
+    rows sees a removed item); returns how many there were."""
+    now = timeutils.utcnow()
+    return session.execute(METADATA.update().where(METADATA.c.deleted == 0, *where).values(
+        deleted=METADATA.c.id, deleted_at=now, updated_at=now)).rowcount
+
+
 def _write_metadata(session, uuid, wanted, replace):
     """Make the instance's metadata ``wanted`` (plus what it had, unless
     ``replace``) and return all of it."""
@@ -533,7 +542,8 @@ def _write_metadata(session, uuid, wanted, replace):
     if replace:
         gone = [key for key in current if key not in wanted]
         if gone:
-            session.execute(METADATA.delete().where(*live, METADATA.c.key.in_(gone)))
+            _soft_delete_metadata(session, METADATA.c.instance_uuid == uuid,
+                                  METADATA.c.key.in_(gone))
     for key, value in wanted.items():
         if key not in current:
             session.execute(METADATA.insert().values(instance_uuid=uuid, key=key,
@@ -562,10 +572,26 @@ def delete_metadata_item(context, uuid, key):
     """MetadataItemNotFound when the instance has no item ``key``."""
     with engines.cell_writer(context) as session:
         _live_row(session, uuid)
-        result = session.execute(METADATA.delete().where(
-            METADATA.c.instance_uuid == uuid, METADATA.c.deleted == 0, METADATA.c.key == key))
-        if result.rowcount == 0:
+        if not _soft_delete_metadata(session, METADATA.c.instance_uuid == uuid,
+                                     METADATA.c.key == key):
             raise exception.MetadataItemNotFound()
+
+
+def set_system_metadata_items(context, uuid, items):
+    """Write ``items`` ({key: value}) into a live instance's system
+    metadata, creating or overwriting those keys only."""
+    with engines.cell_writer(context) as session:
+        _live_row(session, uuid)
+        current = _key_values(session, SYSTEM_METADATA, [uuid])[uuid]
+        for key, value in items.items():
+            if key not in current:
+                session.execute(SYSTEM_METADATA.insert().values(
+                    instance_uuid=uuid, key=key, value=value, deleted=0))
+            elif current[key] != value:
+                session.execute(SYSTEM_METADATA.update().where(
+                    SYSTEM_METADATA.c.instance_uuid == uuid, SYSTEM_METADATA.c.deleted == 0,
+                    SYSTEM_METADATA.c.key == key).values(value=value,
+                                                         updated_at=timeutils.utcnow()))
 
 
 # --- tags ----------------------------------------------------------------------------

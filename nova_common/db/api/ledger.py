@@ -23,6 +23,7 @@ from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from sqlalchemy import func
 
+from nova_common.db.api import server_groups
 from nova_common.db import engines
 from nova_common.db.models import api as models
 from nova_common import exception
@@ -199,7 +200,7 @@ def misfit(inventory, used, amount):
     return None
 
 
-def _try_claim(context, consumer_id, provider_uuid, wanted):
+def _try_claim(context, consumer_id, provider_uuid, wanted, group_uuid=None):
     """True or False when decided; raises _GenerationChanged on a lost race."""
     with engines.api_writer(context) as session:
         provider = (session.query(models.ResourceProvider)
@@ -208,6 +209,13 @@ def _try_claim(context, consumer_id, provider_uuid, wanted):
             LOG.warning('Claim for %s on unknown resource provider %s refused',
                         consumer_id, provider_uuid)
             return False
+        if group_uuid is not None:
+            conflict = server_groups.claim_conflict(session, group_uuid, consumer_id,
+                                                    provider.host)
+            if conflict:
+                LOG.info('Claim for %s on %s refused: %s', consumer_id, provider.name,
+                         conflict)
+                return False
         # The generation is read before anything it guards.
         seen_generation = provider.generation
         inventories = {row.resource_class: _inventory_dict(row) for row in
@@ -230,8 +238,7 @@ def _try_claim(context, consumer_id, provider_uuid, wanted):
             raise _GenerationChanged()
         # A claim replaces what the consumer held before (as a PUT of
         # Placement allocations does), so a retried claim is idempotent.
-        (session.query(models.Allocation).filter_by(consumer_id=consumer_id)
-         .delete(synchronize_session=False))
+        _remove_allocations(session, consumer_id)
         for rc, amount in wanted.items():
             session.add(models.Allocation(resource_provider_id=provider.id,
                                           consumer_id=consumer_id,
@@ -239,15 +246,24 @@ def _try_claim(context, consumer_id, provider_uuid, wanted):
         return True
 
 
-def claim(context, consumer_id, provider_uuid, resources):
+def claim(context, consumer_id, provider_uuid, resources, group_uuid=None):
     """Allocate ``resources`` ({rc: amount}; zero amounts are left out) on
     the provider for ``consumer_id``, replacing what it held. Returns False
     when they do not fit, or when the provider stayed too busy to win a
-    generation race ``MAX_CLAIM_ATTEMPTS`` times."""
+    generation race ``MAX_CLAIM_ATTEMPTS`` times.
+
+    ``group_uuid``: the server group ``consumer_id`` is a member of. Its
+    hard policy is checked in the claim's own transaction
+    (server_groups.claim_conflict: the group row is locked, then the
+    members' claims read), so that two members created in parallel can
+    never both win a host the policy gives to one, whichever providers
+    (nodes) of the host they claim on. A late check on the compute, as
+    Nova's, would only catch the breach after the fact and cost a
+    reschedule; here the loser simply moves on to the next host."""
     wanted = {rc: int(amount) for rc, amount in resources.items() if amount}
     for attempt in range(1, MAX_CLAIM_ATTEMPTS + 1):
         try:
-            return _try_claim(context, consumer_id, provider_uuid, wanted)
+            return _try_claim(context, consumer_id, provider_uuid, wanted, group_uuid)
         except (_GenerationChanged, db_exc.DBDeadlock):
             LOG.debug('Claim for %s on %s lost a race (attempt %d); retrying',
                       consumer_id, provider_uuid, attempt)
@@ -258,12 +274,41 @@ def claim(context, consumer_id, provider_uuid, resources):
     return False
 
 
+def _remove_allocations(session, consumer_id):
+    """Delete what ``consumer_id`` holds, bumping the generation of each
+    provider it frees (as Placement does), so that a reader following the
+    generations (the scheduler's usage cache) sees the change. Returns the
+    number of rows removed."""
+    allocations = session.query(models.Allocation).filter_by(consumer_id=consumer_id)
+    freed = {provider_id for (provider_id,) in
+             allocations.with_entities(models.Allocation.resource_provider_id).distinct()}
+    if not freed:
+        return 0
+    (session.query(models.ResourceProvider)
+     .filter(models.ResourceProvider.id.in_(sorted(freed)))
+     .update({models.ResourceProvider.generation: models.ResourceProvider.generation + 1},
+             synchronize_session=False))
+    return allocations.delete(synchronize_session=False)
+
+
 def release(context, consumer_id):
     """Free everything ``consumer_id`` holds; the number of allocation rows
     removed (0 when it held nothing, so a repeated release is harmless)."""
     with engines.api_writer(context) as session:
-        return (session.query(models.Allocation).filter_by(consumer_id=consumer_id)
-                .delete(synchronize_session=False))
+        return _remove_allocations(session, consumer_id)
+
+
+def generations(context, changed_since=None):
+    """{provider_uuid: generation} of the providers written at or after
+    ``changed_since`` (a naive UTC datetime), or of every provider. Each
+    write that changes a provider's usage or inventory bumps its generation
+    and so stamps its updated_at."""
+    with engines.api_reader(context) as session:
+        query = session.query(models.ResourceProvider.uuid, models.ResourceProvider.generation)
+        if changed_since is not None:
+            query = query.filter((models.ResourceProvider.updated_at >= changed_since)
+                                 | (models.ResourceProvider.created_at >= changed_since))
+        return dict(query.all())
 
 
 def usages(context, provider_uuids=None):

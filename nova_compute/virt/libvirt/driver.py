@@ -49,6 +49,7 @@ class LibvirtDriver(driver.ComputeDriver):
         self.host = None
         self.image_cache = None
         self.cpu_info = None
+        self.numa_topology = None
 
     # --- the host ---------------------------------------------------------
 
@@ -64,6 +65,7 @@ class LibvirtDriver(driver.ComputeDriver):
         # The host CPU does not change while we run; libvirt takes a while
         # to describe it.
         self.cpu_info = resources.cpu_info(capabilities)
+        self.numa_topology = resources.numa_topology(capabilities)
 
     @staticmethod
     def _check_virt_type(capabilities):
@@ -87,9 +89,11 @@ class LibvirtDriver(driver.ComputeDriver):
         return [self.host_name]
 
     def get_available_resource(self, nodename):
-        return resources.available_resource(self.host.connection(), self.host.nova_domains(),
-                                            nodename, instance_files.instances_path(),
-                                            self.cpu_info)
+        return dict(resources.available_resource(self.host.connection(),
+                                                 self.host.nova_domains(), nodename,
+                                                 instance_files.instances_path(),
+                                                 self.cpu_info),
+                    numa_topology=self.numa_topology)
 
     def get_host_uptime(self):
         return resources.uptime()

@@ -30,6 +30,20 @@ def cpu_info(capabilities_xml):
     return jsonutils.dumps(info)
 
 
+def numa_topology(capabilities_xml):
+    """The host's NUMA cells from the capabilities ({'cells': [{'id', 'cpus':
+    [cpu ids], 'memory_mb'}]}), or None when libvirt describes none."""
+    cells = ET.fromstring(capabilities_xml).findall('host/topology/cells/cell')
+    if not cells:
+        return None
+    return {'cells': [
+        {'id': int(cell.get('id')),
+         'cpus': sorted(int(cpu.get('id')) for cpu in cell.findall('cpus/cpu')),
+         # Capabilities give a cell's memory in KiB.
+         'memory_mb': int(cell.findtext('memory') or 0) // 1024}
+        for cell in cells]}
+
+
 def memory_mb(conn, running_guests):
     """(total, used) MiB of host memory, used being what is neither free
     nor page cache. Where libvirt has no memory statistics (its test

@@ -12,7 +12,7 @@ CELL = 'cell-1'
 def make_host(name='node1', vcpus=8, memory_mb=16384, local_gb=100, used=None,
               up=True, disabled=False, cpu_info='{"arch": "x86_64"}',
               hypervisor_type='fake', hypervisor_version=1000, stats=None,
-              cell_uuid=CELL, service=True, **node_values):
+              cell_uuid=CELL, service=True, instances=None, **node_values):
     node = {'uuid': uuidutils.generate_uuid(), 'host': name, 'hypervisor_hostname': name,
             'vcpus': vcpus, 'memory_mb': memory_mb, 'local_gb': local_gb,
             'cpu_info': cpu_info, 'hypervisor_type': hypervisor_type,
@@ -22,7 +22,15 @@ def make_host(name='node1', vcpus=8, memory_mb=16384, local_gb=100, used=None,
     record = ({'host': name, 'disabled': disabled, 'forced_down': False,
                'last_seen_up': heartbeat, 'created_at': heartbeat} if service else None)
     return host_state.HostState(node, record, cell_uuid, host_state.node_inventory(node),
-                                used or {})
+                                used or {}, instances=instances)
+
+
+def make_instances(count, vm_state='active', task_state=None, **metadata):
+    """{uuid: info} of ``count`` instances as HostState.instances holds them."""
+    uuids = [uuidutils.generate_uuid() for _ in range(count)]
+    return {uuid: {'uuid': uuid, 'host': 'node1', 'node': 'node1', 'vm_state': vm_state,
+                   'task_state': task_state, 'project_id': 'demo', 'metadata': dict(metadata)}
+            for uuid in uuids}
 
 
 def make_spec(vcpus=1, memory_mb=512, root_gb=1, ephemeral_gb=0, swap=0,

@@ -153,3 +153,15 @@ def parse_json(raw):
             raise exception.InvalidInput(
                 reason='the request body is nested deeper than %d levels' % MAX_BODY_DEPTH)
     return document
+
+
+def int_filter(req, name):
+    """The integer value of list filter ``name`` (None when absent); 400
+    when it is not an integer."""
+    value = req.query_value(name)
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise exception.Invalid('Invalid %s filter [%s]' % (name, value))

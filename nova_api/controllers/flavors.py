@@ -51,21 +51,11 @@ def _is_public_filter(value):
         raise exception.Invalid('Invalid is_public filter [%s]' % value)
 
 
-def _int_filter(req, name):
-    value = req.query_value(name)
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise exception.Invalid('Invalid %s filter [%s]' % (name, value))
-
-
 def _list(req):
     context = req.context
     limit, marker = pagination.limit_and_marker(req)
-    filters = {'min_memory_mb': _int_filter(req, 'minRam'),
-               'min_root_gb': _int_filter(req, 'minDisk')}
+    filters = {'min_memory_mb': handler.int_filter(req, 'minRam'),
+               'min_root_gb': handler.int_filter(req, 'minDisk')}
     if context.is_admin:
         filters['is_public'] = _is_public_filter(req.query_value('is_public'))
     else:

@@ -29,16 +29,6 @@ _FILTERS = {'name': 'name', 'status': 'status', 'server': 'instance_uuid',
             'type': 'image_type'}
 
 
-def _int_param(req, name):
-    value = req.query_value(name)
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise exception.Invalid('Invalid %s filter: %s' % (name, value))
-
-
 def _changes_since(req):
     value = req.query_value('changes-since')
     if value is None:
@@ -54,7 +44,7 @@ def _matching(req):
                if req.query_value(name) is not None}
     if 'status' in filters:
         filters['status'] = filters['status'].lower()
-    min_ram, min_disk = _int_param(req, 'minRam'), _int_param(req, 'minDisk')
+    min_ram, min_disk = handler.int_filter(req, 'minRam'), handler.int_filter(req, 'minDisk')
     since = _changes_since(req)
     limit, marker = pagination.limit_and_marker(req)
     images = image_api.ImageAPI().list(req.context, filters=filters, marker=marker)

@@ -1,7 +1,8 @@
 """The compute API's WSGI pipeline.
 
     request id -> proxy headers -> fault wrapper (URL encoding, last resort) -> path:
-        /, /v2.1           version documents (no auth)
+        /, /v2, /v2.1      version documents (no auth)
+        /v2/...            the v2.1 API at its base version (the deprecated v2.0)
         /v2.1/...          body size limit -> auth -> pecan dispatcher over the route table
         /image/...         the image app, with [image] backend = local (image_app.py)
 """
@@ -15,6 +16,7 @@ import webob.dec
 from nova_api import auth
 from nova_api import faults
 from nova_api import image_app
+from nova_api import microversion
 from nova_api import router
 from nova_api import routes
 from nova_api import versions
@@ -78,6 +80,15 @@ class PathDispatch:
         self.compute_app = compute_app
         self.extra_apps = extra_apps or {}
 
+    def compute_app_as_v20(self, req):
+        """The compute app for a request under /v2 (the deprecated v2.0
+        API, as Nova still serves it): the v2.1 API at its base version,
+        whatever microversion the request asks for."""
+        req.path_info = '/v2.1' + req.path_info[len('/v2'):]
+        for header in (microversion.HEADER, microversion.LEGACY_HEADER):
+            req.headers.pop(header, None)
+        return self.compute_app
+
     @webob.dec.wsgify
     def __call__(self, req):
         path = req.path_info.rstrip('/')
@@ -87,6 +98,10 @@ class PathDispatch:
             return versions_or_405(req, versions.version_v21)
         if path.startswith('/v2.1/'):
             return req.get_response(self.compute_app)
+        if path == '/v2':
+            return versions_or_405(req, versions.version_v20)
+        if path.startswith('/v2/'):
+            return req.get_response(self.compute_app_as_v20(req))
         for prefix, application in self.extra_apps.items():
             if path == prefix or path.startswith(prefix + '/'):
                 return req.get_response(application)

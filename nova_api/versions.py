@@ -33,12 +33,21 @@ def versions_list(req):
     return _json({'versions': [_v20(root), _v21(root)]})
 
 
-@webob.dec.wsgify
-def version_v21(req):
-    root = req.application_url.rstrip('/')
-    document = _v21(root)
+def _version_document(document, media_version):
     document['links'].append({'rel': 'describedby', 'type': 'text/html',
                               'href': 'http://docs.openstack.org/'})
     document['media-types'] = [{'base': 'application/json',
-                                'type': 'application/vnd.openstack.compute+json;version=2.1'}]
+                                'type': 'application/vnd.openstack.compute+json;version=%s'
+                                % media_version}]
     return _json({'version': document})
+
+
+@webob.dec.wsgify
+def version_v21(req):
+    return _version_document(_v21(req.application_url.rstrip('/')), '2.1')
+
+
+@webob.dec.wsgify
+def version_v20(req):
+    """/v2: the deprecated v2.0 API, served as v2.1 at its base version."""
+    return _version_document(_v20(req.application_url.rstrip('/')), '2')

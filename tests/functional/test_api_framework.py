@@ -69,3 +69,15 @@ def test_body_over_the_limit_is_413(cloud):
 def test_project_id_in_url_must_match_the_token(cloud):
     resp = cloud.get('/v2.1/other/flavors', token='demo:demo', status=400)
     assert "doesn't match" in resp.json['badRequest']['message']
+
+
+def test_v2_is_the_base_version_of_v21(cloud):
+    document = cloud.get('/v2/', token=None, status=200).json['version']
+    assert document['id'] == 'v2.0' and document['status'] == 'DEPRECATED'
+    assert document['links'][0]['href'].endswith('/v2/')
+    cloud.post('/v2', {}, token=None, status=405)
+    response = cloud.get('/v2/flavors', version='2.100', status=200)
+    assert response.headers['OpenStack-API-Version'] == 'compute 2.1'
+    assert 'flavors' in response.json
+    cloud.get('/v2/flavors', token=None, status=401)
+    cloud.get('/v2/no-such-thing', status=404)

@@ -35,10 +35,15 @@ def cloud(tmp_path_factory, rabbitmq, mariadb):
     _install_plugins()
     deployment = conftest.Deployment(tmp_path_factory.mktemp('plugins'), rabbitmq, mariadb)
     with deployment:
-        deployment.write_config('nova-top.conf', dict(deployment.top_sections(), filter_scheduler={
+        # host_state_max_age 0: BusinessSpreadFilter counts the instances of
+        # the cell databases, which a cached host state sees only later.
+        sections = deployment.top_sections()
+        sections['scheduler'] = dict(sections.get('scheduler', {}), host_state_max_age=0)
+        sections['filter_scheduler'] = {
             'enabled_filters': ','.join(_default_filters() + ['GPUFilter', 'BusinessSpreadFilter']),
             'ram_weight_multiplier': -1.0, 'cpu_weight_multiplier': -1.0,
-            'disk_weight_multiplier': -1.0}))
+            'disk_weight_multiplier': -1.0}
+        deployment.write_config('nova-top.conf', sections)
         deployment.set_up_cells()
         api = deployment.start('nova-api', deployment.top_config)
         deployment.start('nova-conductor', deployment.top_config, name='super-conductor')

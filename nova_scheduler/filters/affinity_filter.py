@@ -17,7 +17,20 @@ def _group_with(spec, policy):
     return group if group and group.get('policy') == policy else None
 
 
-class ServerGroupAntiAffinityFilter(filters.BaseHostFilter):
+class _GroupPolicyFilter(filters.BaseHostFilter):
+    """Hands every host through at once when the request has no group of
+    this filter's policy (most requests, over every host of a region)."""
+    policy = None
+
+    def filter_all(self, hosts, spec):
+        if _group_with(spec, self.policy) is None:
+            return hosts
+        return super().filter_all(hosts, spec)
+
+
+class ServerGroupAntiAffinityFilter(_GroupPolicyFilter):
+    policy = server_groups.ANTI_AFFINITY
+
     def host_passes(self, host_state, spec):
         group = _group_with(spec, server_groups.ANTI_AFFINITY)
         if group is None:
@@ -31,7 +44,9 @@ class ServerGroupAntiAffinityFilter(filters.BaseHostFilter):
             group['uuid'], server_groups.max_server_per_host(group))
 
 
-class ServerGroupAffinityFilter(filters.BaseHostFilter):
+class ServerGroupAffinityFilter(_GroupPolicyFilter):
+    policy = server_groups.AFFINITY
+
     def host_passes(self, host_state, spec):
         group = _group_with(spec, server_groups.AFFINITY)
         if group is None or not group.get('hosts'):

@@ -13,11 +13,20 @@ class _SoftPolicyWeigher(weighers.BaseHostWeigher):
     policy = None
     sign = 1
 
-    def weigh(self, host_state, spec):
+    def _concerned(self, spec):
         group = placement.group_of(spec)
-        if not group or group.get('policy') != self.policy:
+        return bool(group) and group.get('policy') == self.policy
+
+    def weigh(self, host_state, spec):
+        if not self._concerned(spec):
             return 0
         return self.sign * placement.members_on(spec, host_state.host)
+
+    def weigh_all(self, hosts, spec):
+        """All 0 at once for a request without a group of this policy."""
+        if not self._concerned(spec):
+            return [0] * len(hosts)
+        return [self.sign * placement.members_on(spec, host.host) for host in hosts]
 
 
 class ServerGroupSoftAffinityWeigher(_SoftPolicyWeigher):

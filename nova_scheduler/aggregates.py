@@ -63,8 +63,14 @@ class AggregateCache:
         """Give each HostState its aggregates and its availability zone
         (the default zone when no aggregate of its host sets one)."""
         by_host = self.refresh(context)
+        default_zone = CONF.default_availability_zone
         for state in host_states:
+            # Host states live across requests: one annotated from this
+            # very reading of the aggregates needs nothing more.
+            if getattr(state, 'aggregates_read', None) is by_host:
+                continue
             state.aggregates = by_host.get(state.host, [])
             zones = [aggregate[AZ_KEY] for aggregate in state.aggregates if aggregate[AZ_KEY]]
-            state.availability_zone = zones[0] if zones else CONF.default_availability_zone
+            state.availability_zone = zones[0] if zones else default_zone
+            state.aggregates_read = by_host
         return host_states

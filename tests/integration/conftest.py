@@ -173,6 +173,13 @@ class Deployment:
             auth_type='none', compute_endpoint_override=self.compute_endpoint,
             image_endpoint_override=self.endpoint + '/image')
 
+    def raw_image(self, sdk, name, **attributes):
+        """A small raw image named ``name`` uploaded to nova-api's /image."""
+        disk = self.workdir / ('%s.raw' % name)
+        disk.write_bytes(b'\0' * 65536)
+        return sdk.image.create_image(name, filename=str(disk), disk_format='raw',
+                                      container_format='bare', **attributes)
+
     def wait_for_nodes(self, sdk, names):
         """Discover hosts until the hypervisors listed are ``names``."""
         def ready():

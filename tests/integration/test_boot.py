@@ -36,9 +36,7 @@ def cloud(tmp_path_factory, rabbitmq, mariadb):
 
 @pytest.fixture(scope='module')
 def sdk(cloud):
-    connection = openstack.connection.Connection(
-        auth_type='none', compute_endpoint_override=cloud.compute_endpoint,
-        image_endpoint_override=cloud.endpoint + '/image')
+    connection = cloud.sdk()
     # noauth2 with auth_type none acts as the user admin in project admin.
     quota = connection.compute.put('/os-quota-sets/admin', json={
         'quota_set': {'instances': 50, 'cores': -1, 'ram': -1}})
@@ -47,11 +45,8 @@ def sdk(cloud):
 
 
 @pytest.fixture(scope='module')
-def image(sdk, tmp_path_factory):
-    disk = tmp_path_factory.mktemp('image') / 'disk.raw'
-    disk.write_bytes(b'\0' * 65536)
-    return sdk.image.create_image('boot-test', filename=str(disk), disk_format='raw',
-                                  container_format='bare')
+def image(cloud, sdk):
+    return cloud.raw_image(sdk, 'boot-test')
 
 
 def _hypervisors_ready(cloud, sdk):

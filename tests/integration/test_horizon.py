@@ -84,10 +84,7 @@ def server(dashboard):
         return list(sdk.compute.hypervisors())
     harness.wait_until(host_discovered, 60, daemons=deployment.daemons,
                        what='the compute node to be discovered')
-    disk = deployment.workdir / 'disk.raw'
-    disk.write_bytes(b'\0' * 65536)
-    image = sdk.image.create_image('horizon-cirros', filename=str(disk), disk_format='raw',
-                                   container_format='bare', visibility='public')
+    image = deployment.raw_image(sdk, 'horizon-cirros', visibility='public')
     flavor = sdk.compute.create_flavor(name='horizon.tiny', ram=256, vcpus=1, disk=1)
     created = sdk.compute.create_server(name='horizon-vm', image_id=image.id,
                                         flavor_id=flavor.id, networks='none')

@@ -6,7 +6,6 @@ ends ACTIVE or ERROR, no build request is left, and the ledger holds the
 claims of the ACTIVE servers only."""
 import time
 
-import openstack
 import pytest
 
 from tests.integration import conftest
@@ -47,21 +46,16 @@ def _leftovers(cloud, mariadb):
     return build_requests, consumers
 
 
-def test_builds_held_up_by_a_dead_cell_conductor_end_in_error(cloud, mariadb, tmp_path):
+def test_builds_held_up_by_a_dead_cell_conductor_end_in_error(cloud, mariadb):
     conductor = cloud.start('nova-conductor', cloud.cell_conductor_with_timeout,
                             name='cell1-conductor')
-    sdk = openstack.connection.Connection(
-        auth_type='none', compute_endpoint_override=cloud.compute_endpoint,
-        image_endpoint_override=cloud.endpoint + '/image')
+    sdk = cloud.sdk()
 
     def host_ready():
         cloud.manage('cell_v2', 'discover_hosts')
         return len(list(sdk.compute.hypervisors())) == 1
     harness.wait_until(host_ready, 60, daemons=cloud.daemons, what='the fake node reported')
-    disk = tmp_path / 'disk.raw'
-    disk.write_bytes(b'\0' * 65536)
-    image = sdk.image.create_image('lost', filename=str(disk), disk_format='raw',
-                                   container_format='bare')
+    image = cloud.raw_image(sdk, 'lost')
     flavor = sdk.compute.create_flavor(name='lost.small', ram=256, vcpus=1, disk=1)
 
     def boot(name):

@@ -60,12 +60,8 @@ def _capacities(cloud, mariadb):
     return found
 
 
-def test_parallel_boots_through_three_schedulers_never_oversubscribe(cloud, sdk, mariadb,
-                                                                       tmp_path):
-    disk = tmp_path / 'disk.raw'
-    disk.write_bytes(b'\0' * 65536)
-    image = sdk.image.create_image('race', filename=str(disk), disk_format='raw',
-                                   container_format='bare')
+def test_parallel_boots_through_three_schedulers_never_oversubscribe(cloud, sdk, mariadb):
+    image = cloud.raw_image(sdk, 'race')
     flavor = sdk.compute.create_flavor(name='race.small', ram=FLAVOR_RAM, vcpus=1, disk=1)
 
     def boot(index):

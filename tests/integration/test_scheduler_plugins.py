@@ -66,11 +66,8 @@ def sdk(cloud):
 
 
 @pytest.fixture(scope='module')
-def image(sdk, tmp_path_factory):
-    disk = tmp_path_factory.mktemp('image') / 'disk.raw'
-    disk.write_bytes(b'\0' * 65536)
-    return sdk.image.create_image('plugins', filename=str(disk), disk_format='raw',
-                                  container_format='bare')
+def image(cloud, sdk):
+    return cloud.raw_image(sdk, 'plugins')
 
 
 def _flavor(sdk, name, extra_specs):

@@ -10,6 +10,13 @@ and MariaDB when they run here) used while booting. Needs the local RabbitMQ (gu
 (root, no password); run from the repository root:
 
     python bench/boot.py [--servers 200] [--hosts 10] [--concurrency 10]
+
+``--metrics`` gives every daemon a Prometheus exporter ([metrics]
+listen_port) and scrapes them all every second while booting, as a
+Prometheus would: run with and without it to see what metrics cost.
+``--noop-hooks`` enables a compute hook (before and after build and delete)
+and an API create hook that do nothing, to see what the hook machinery
+itself costs (nova_common/hooks.py).
 """
 import argparse
 import concurrent.futures
@@ -78,8 +85,10 @@ class Deployment:
     """API + super-conductor + scheduler (top config), a cell1 conductor and
     one compute reporting ``hosts`` fake nodes, each its own process."""
 
-    def __init__(self, workdir, hosts):
+    def __init__(self, workdir, hosts, metrics=False, noop_hooks=False):
         self.workdir = pathlib.Path(workdir)
+        self.metrics_ports = {}
+        hooks = install_noop_hooks(workdir) if noop_hooks else {}
         self.rabbit = harness.RabbitMQ()
         self.rabbit.check()
         self.mariadb = harness.MariaDB()
@@ -100,6 +109,7 @@ class Deployment:
             'database': {'connection': cell0_db},
             'quota': {'instances': -1, 'cores': -1, 'ram': -1},
             'image': {'backend': 'local'},
+            'hooks': hooks,
         })
         self.cell = harness.write_config(self.workdir / 'cell1.conf', {
             'DEFAULT': dict(common, transport_url=cell_transport, host='cell1-conductor'),
@@ -112,6 +122,7 @@ class Deployment:
             'compute': {'resource_update_interval': 5},
             'fake_driver': {'nodes': hosts, 'vcpus': 64, 'memory_mb': 262144,
                             'local_gb': 4000},
+            'hooks': hooks,
         })
         harness.nova_manage(self.top, 'api_db', 'sync')
         harness.nova_manage(self.top, 'cell_v2', 'map_cell0', '--database_connection', cell0_db)
@@ -119,17 +130,28 @@ class Deployment:
                             '--database_connection', cell1_db, '--transport-url', cell_transport)
         harness.nova_manage(self.top, 'db', 'sync')
         self.daemons = {}
+        if metrics:
+            self.metrics_ports = {name: harness.free_port() for name in (
+                'nova-api', 'super-conductor', 'nova-scheduler', 'cell1-conductor',
+                'nova-compute')}
+
+    def _metrics_args(self, name):
+        """A second --config-file with the daemon's own [metrics] port."""
+        if name not in self.metrics_ports:
+            return ()
+        path = harness.write_config(self.workdir / ('metrics-%s.conf' % name), {
+            'metrics': {'listen_port': self.metrics_ports[name]}})
+        return ('--config-file', str(path))
 
     def start(self):
-        self.daemons['nova-api'] = harness.start_daemon('nova-api', self.top, self.workdir)
-        self.daemons['super-conductor'] = harness.start_daemon(
-            'nova-conductor', self.top, self.workdir, name='super-conductor')
-        self.daemons['nova-scheduler'] = harness.start_daemon('nova-scheduler', self.top,
-                                                              self.workdir)
-        self.daemons['cell1-conductor'] = harness.start_daemon(
-            'nova-conductor', self.cell, self.workdir, name='cell1-conductor')
-        self.daemons['nova-compute'] = harness.start_daemon('nova-compute', self.compute,
-                                                            self.workdir)
+        for name, script, config in (
+                ('nova-api', 'nova-api', self.top),
+                ('super-conductor', 'nova-conductor', self.top),
+                ('nova-scheduler', 'nova-scheduler', self.top),
+                ('cell1-conductor', 'nova-conductor', self.cell),
+                ('nova-compute', 'nova-compute', self.compute)):
+            self.daemons[name] = harness.start_daemon(
+                script, config, self.workdir, name=name, extra_args=self._metrics_args(name))
         harness.wait_for_api(self.endpoint, self.daemons['nova-api'])
 
     def print_problems(self, most=40):
@@ -266,6 +288,65 @@ def delete_all(endpoint, uuids, concurrency):
     return time.monotonic() - started
 
 
+NOOP_HOOK_MODULE = '''"""Hooks that do nothing: the cost of the hook machinery alone."""
+
+
+class NoopHook:
+    def before_build(self, context, instance, **details):
+        pass
+
+    after_build = build_failed = before_delete = after_delete = delete_failed = before_build
+
+    def before_create(self, context, request):
+        pass
+'''
+
+
+def install_noop_hooks(workdir):
+    """A plugin module and its entry points (a .dist-info that
+    importlib.metadata finds on PYTHONPATH), made visible to the daemons
+    started from now on; returns the [hooks] section that enables it."""
+    plugin_dir = pathlib.Path(workdir) / 'noop-hook'
+    dist_info = plugin_dir / 'nova_bench_noop_hook-1.0.dist-info'
+    dist_info.mkdir(parents=True)
+    (plugin_dir / 'nova_bench_noop_hook.py').write_text(NOOP_HOOK_MODULE)
+    (dist_info / 'METADATA').write_text('Metadata-Version: 2.1\nName: nova-bench-noop-hook\n'
+                                        'Version: 1.0\n')
+    (dist_info / 'entry_points.txt').write_text(
+        '[nova.compute.hooks]\nnoop = nova_bench_noop_hook:NoopHook\n\n'
+        '[nova.api.hooks]\nnoop = nova_bench_noop_hook:NoopHook\n')
+    os.environ['PYTHONPATH'] = os.pathsep.join(
+        [str(plugin_dir)] + [path for path in [os.environ.get('PYTHONPATH')] if path])
+    return {'compute_hooks': 'noop', 'api_hooks': 'noop'}
+
+
+class Scraper:
+    """Reads every daemon's /metrics once a second, as Prometheus would."""
+
+    def __init__(self, ports):
+        self.ports = ports
+        self.durations = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.wait(1):
+            for port in self.ports.values():
+                started = time.monotonic()
+                urllib.request.urlopen('http://127.0.0.1:%d/metrics' % port, timeout=10).read()
+                self.durations.append(time.monotonic() - started)
+
+    def __enter__(self):
+        if self.ports:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        if self.ports:
+            self._thread.join()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--servers', type=int, default=200)
@@ -275,9 +356,14 @@ def main():
                         help='servers booted and deleted before the measured run, so '
                              'that it sees long-running daemons (connection pools open, '
                              'caches filled) rather than freshly started ones')
+    parser.add_argument('--metrics', action='store_true',
+                        help='every daemon serves Prometheus metrics, scraped every second')
+    parser.add_argument('--noop-hooks', action='store_true',
+                        help='enable a compute hook and an API create hook that do nothing')
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix='nova-bench-') as workdir:
-        deployment = Deployment(workdir, args.hosts)
+        deployment = Deployment(workdir, args.hosts, metrics=args.metrics,
+                                noop_hooks=args.noop_hooks)
         try:
             deployment.start()
             image_id = prepare(deployment, args.hosts)
@@ -289,7 +375,8 @@ def main():
             pids = dict({name: daemon.process.pid
                          for name, daemon in deployment.daemons.items()}, **service_pids())
             cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
-            result = boot(endpoint, image_id, args.servers, args.concurrency)
+            with Scraper(deployment.metrics_ports) as scraper:
+                result = boot(endpoint, image_id, args.servers, args.concurrency)
             cpu_used = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
             new_connections = deployment.mariadb.connections_opened() - connections_before
             detail_p50 = list_latency(endpoint)
@@ -306,8 +393,13 @@ def main():
         finally:
             deployment.stop()
     print('machine: %s, %d cores' % (os.uname().nodename, os.cpu_count()))
-    print('servers=%d hosts=%d concurrency=%d warmup=%d'
-          % (args.servers, args.hosts, args.concurrency, args.warmup))
+    print('servers=%d hosts=%d concurrency=%d warmup=%d metrics=%s noop hooks=%s'
+          % (args.servers, args.hosts, args.concurrency, args.warmup,
+             'on' if args.metrics else 'off', 'on' if args.noop_hooks else 'off'))
+    if scraper.durations:
+        print('metrics scrapes while booting: %d, p50 %.1f ms, max %.1f ms'
+              % (len(scraper.durations), percentile(scraper.durations, 0.5) * 1000,
+                 max(scraper.durations) * 1000))
     print('boot throughput:            %.1f servers/s' % result['throughput'])
     print('create-to-ACTIVE p50 / p95: %.2f s / %.2f s  (polled every 0.1 s with '
           'changes-since, fully every %d s)'

@@ -1,13 +1,15 @@
 """The compute API's WSGI pipeline.
 
-    request id -> proxy headers -> fault wrapper (URL encoding, last resort) -> path:
+    metrics -> request id -> proxy headers -> fault wrapper (URL encoding, last resort) -> path:
         /, /v2, /v2.1      version documents (no auth)
         /v2/...            the v2.1 API at its base version (the deprecated v2.0)
         /v2.1/...          body size limit -> auth -> pecan dispatcher over the route table
         /image/...         the image app, with [image] backend = local (image_app.py)
+        /network/...       the network service, with [network] backend = builtin (nova_network/)
 """
 import urllib.parse
 
+from oslo_context import context as oslo_context
 from oslo_log import log as logging
 from oslo_middleware import http_proxy_to_wsgi
 from oslo_middleware import request_id
@@ -21,6 +23,9 @@ from nova_api import router
 from nova_api import routes
 from nova_api import versions
 from nova_common.conf import CONF
+from nova_common import hooks
+from nova_common.metrics import api as api_metrics
+from nova_network import app as network_app
 
 LOG = logging.getLogger(__name__)
 
@@ -39,13 +44,20 @@ class FaultWrapper:
         self.application = application
 
     def __call__(self, environ, start_response):
+        # Until auth makes the caller's context, this request's id is the
+        # thread's: its log lines must not carry the previous request's.
+        oslo_context.RequestContext(request_id=environ.get(request_id.ENV_REQUEST_ID),
+                                    global_request_id=environ.get(request_id.GLOBAL_REQ_ID))
         try:
             # WSGI hands the path over unquoted as latin-1 text, the query
             # string as sent.
             environ.get('PATH_INFO', '').encode('latin-1').decode('utf-8')
             urllib.parse.unquote_to_bytes(environ.get('QUERY_STRING', '')).decode('utf-8')
         except UnicodeError:
-            response = faults.fault_response(400, 'The URL is not valid UTF-8.')
+            if network_app.serves(environ.get('PATH_INFO', '')):
+                response = network_app.bad_url_response()
+            else:
+                response = faults.fault_response(400, 'The URL is not valid UTF-8.')
             return response(environ, start_response)
         try:
             return self.application(environ, start_response)
@@ -118,16 +130,21 @@ def build(extra_apps=None):
     """The whole API as one WSGI callable. ``extra_apps`` maps a path prefix
     to another WSGI app served beside the compute API (the all-in-one's
     image service)."""
+    hooks.load(hooks.API)  # a hook that is not installed stops the start here
     compute = BodySizeLimit(auth.wrap(router.make_pecan_app(routes.route_table())))
     application = PathDispatch(compute, dict(default_extra_apps(), **(extra_apps or {})))
     application = http_proxy_to_wsgi.HTTPProxyToWSGI(FaultWrapper(application), conf=CONF)
-    return ComputeRequestId(application)
+    return api_metrics.RequestMetrics(ComputeRequestId(application))
 
 
 def default_extra_apps():
-    """The image service under /image when images live in the local store.
-    (It limits its JSON bodies itself: image uploads are larger than
-    [api] max_request_body_size.)"""
-    if CONF.image.backend != 'local':
-        return {}
-    return {image_app.PREFIX: image_app.build()}
+    """The image service under /image when images live in the local store
+    (it limits its JSON bodies itself: image uploads are larger than
+    [api] max_request_body_size), and the built-in network service under
+    /network with [network] backend = builtin (nova_network/)."""
+    apps = {}
+    if CONF.image.backend == 'local':
+        apps[image_app.PREFIX] = image_app.build()
+    if CONF.network.backend == 'builtin':
+        apps[network_app.PREFIX] = network_app.build()
+    return apps

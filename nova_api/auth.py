@@ -70,7 +70,7 @@ class NoAuth2:
             roles.append('admin')
         context = nova_context.RequestContext(
             user_id=user_id, project_id=project_id, roles=roles,
-            user_name=user_id, project_name=project_id,
+            user_name=user_id, project_name=project_id, auth_token=token,
             remote_address=req.remote_addr, **_request_ids(req.environ))
         req.environ[router.CONTEXT_KEY] = context
         return req.get_response(self.application)

@@ -20,6 +20,7 @@ from nova_api import handler as api_handler
 from nova_api import microversion
 from nova_api import validation
 from nova_common import exception
+from nova_common.metrics import api as api_metrics
 
 LOG = logging.getLogger(__name__)
 
@@ -47,6 +48,11 @@ class RouteTable:
 
     def match(self, method, path, version):
         """(handler, path vars), or raise 404 / 405 as Nova would."""
+        route, path_vars = self.find(method, path, version)
+        return route.func, path_vars
+
+    def find(self, method, path, version):
+        """(Route, path vars), or raise 404 / 405 as Nova would."""
         allowed = set()
         outside_version = False
         for route in self.routes:
@@ -57,7 +63,7 @@ class RouteTable:
                 outside_version = outside_version or route.method == method
                 continue
             if route.method == method:
-                return route.func, found.groupdict()
+                return route, found.groupdict()
             allowed.add(route.method)
         if allowed and not outside_version:
             raise MethodNotAllowed(sorted(allowed))
@@ -143,7 +149,9 @@ def dispatch(request, table, path):
         if context is None:
             raise exception.Unauthorized()
         project_prefix, path = _split_project(path, context, table)
-        func, path_vars = table.match(request.method, path.rstrip('/') or '/', version)
+        route, path_vars = table.find(request.method, path.rstrip('/') or '/', version)
+        request.environ[api_metrics.ROUTE_KEY] = route.pattern
+        func = route.func
         validation.check_path_vars(path_vars)
         api_handler.check_content_type(request)
         req = api_handler.APIRequest(request, context, version,

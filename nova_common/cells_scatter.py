@@ -44,7 +44,8 @@ class _CellLane:
         be down."""
         if time.monotonic() < self.down_until:
             return None
-        return self.executor.submit(_call_in_cell, context, cell, fn)
+        return self.executor.submit(nova_context.run_as_current, context, _call_in_cell,
+                                    context, cell, fn)
 
     def timed_out(self, future):
         future.cancel()

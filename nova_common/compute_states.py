@@ -26,6 +26,8 @@ BLOCK_DEVICE_MAPPING = 'block_device_mapping'
 NETWORKING = 'networking'
 SPAWNING = 'spawning'
 DELETING = 'deleting'
+SOFT_DELETING = 'soft-deleting'
+RESTORING = 'restoring'
 POWERING_OFF = 'powering-off'
 POWERING_ON = 'powering-on'
 REBOOTING = 'rebooting'
@@ -39,8 +41,24 @@ UNPAUSING = 'unpausing'
 SUSPENDING = 'suspending'
 RESUMING = 'resuming'
 REBUILDING = 'rebuilding'
+REBUILD_BLOCK_DEVICE_MAPPING = 'rebuild_block_device_mapping'
+REBUILD_SPAWNING = 'rebuild_spawning'
+RESCUING = 'rescuing'
+UNRESCUING = 'unrescuing'
 MIGRATING = 'migrating'
 RESIZE_PREP = 'resize_prep'
+# Snapshots and backups: the API sets the first, the compute the rest.
+IMAGE_SNAPSHOT_PENDING = 'image_snapshot_pending'
+IMAGE_SNAPSHOT = 'image_snapshot'
+IMAGE_BACKUP = 'image_backup'
+IMAGE_PENDING_UPLOAD = 'image_pending_upload'
+IMAGE_UPLOADING = 'image_uploading'
+# Shelve, offload, unshelve.
+SHELVING = 'shelving'
+SHELVING_IMAGE_PENDING_UPLOAD = 'shelving_image_pending_upload'
+SHELVING_IMAGE_UPLOADING = 'shelving_image_uploading'
+SHELVING_OFFLOADING = 'shelving_offloading'
+UNSHELVING = 'unshelving'
 
 # power_state (the numbers Nova exposes as OS-EXT-STS:power_state)
 NOSTATE = 0
@@ -70,10 +88,13 @@ _STATUS_BY_TASK = {
     ACTIVE: {REBOOTING: 'REBOOT', REBOOT_PENDING: 'REBOOT', REBOOT_STARTED: 'REBOOT',
              REBOOTING_HARD: 'HARD_REBOOT', REBOOT_PENDING_HARD: 'HARD_REBOOT',
              REBOOT_STARTED_HARD: 'HARD_REBOOT', REBUILDING: 'REBUILD',
+             REBUILD_BLOCK_DEVICE_MAPPING: 'REBUILD', REBUILD_SPAWNING: 'REBUILD',
              MIGRATING: 'MIGRATING', RESIZE_PREP: 'RESIZE'},
-    STOPPED: {REBUILDING: 'REBUILD', RESIZE_PREP: 'RESIZE'},
+    STOPPED: {REBUILDING: 'REBUILD', REBUILD_BLOCK_DEVICE_MAPPING: 'REBUILD',
+              REBUILD_SPAWNING: 'REBUILD', RESIZE_PREP: 'RESIZE'},
     PAUSED: {MIGRATING: 'MIGRATING'},
-    ERROR: {REBUILDING: 'REBUILD'},
+    ERROR: {REBUILDING: 'REBUILD', REBUILD_BLOCK_DEVICE_MAPPING: 'REBUILD',
+            REBUILD_SPAWNING: 'REBUILD'},
 }
 
 POWER_STATE_NAMES = {NOSTATE: 'pending', RUNNING: 'running', POWER_PAUSED: 'paused',

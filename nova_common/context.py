@@ -65,6 +65,19 @@ def get_admin_context(read_deleted='no'):
                           read_deleted=read_deleted, overwrite=False)
 
 
+def run_as_current(context, fn, *args, **kwargs):
+    """Call ``fn`` with ``context`` as the thread's current context first.
+
+    oslo.log prints the request id of the thread's current context, and a
+    context is current only in the thread that made it (the API's request
+    thread, the RPC worker that deserialized it): work a request hands to
+    a pool thread goes through here, so that its log lines keep the
+    request's id."""
+    if context is not None:
+        context.update_store()
+    return fn(*args, **kwargs)
+
+
 @contextlib.contextmanager
 def target_cell(context, cell_mapping):
     """Yield a copy of ``context`` whose cell DB work goes to ``cell_mapping``.

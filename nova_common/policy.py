@@ -10,6 +10,9 @@ from nova_common import policies
 
 _lock = threading.Lock()
 _enforcer = None
+# Rule defaults of API extensions (nova_api/api_extensions.py), by name:
+# registered with every enforcer made from now on.
+_extension_rules = {}
 
 # oslo.policy looks for new or changed policy files on every check: a dozen
 # file system lookups per check when there is none. Once a second will do.
@@ -48,8 +51,21 @@ def _get_enforcer():
         if _enforcer is None:
             _enforcer = _Enforcer(cfg.CONF)
             _enforcer.register_defaults(policies.list_rules())
+            _enforcer.register_defaults(list(_extension_rules.values()))
             _enforcer.load_rules()
         return _enforcer
+
+
+def register_rules(rules):
+    """Add the rule defaults of an API extension; a rule already known by
+    that name stays as it is."""
+    with _lock:
+        for rule in rules:
+            if rule.name in _extension_rules:
+                continue
+            _extension_rules[rule.name] = rule
+            if _enforcer is not None:
+                _enforcer.register_default(rule)
 
 
 def reset():

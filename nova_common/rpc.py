@@ -15,6 +15,7 @@ from oslo_serialization import jsonutils
 
 from nova_common import context as nova_context
 from nova_common import exception
+from nova_common.metrics import rpc as rpc_metrics
 
 CONF = cfg.CONF
 
@@ -74,9 +75,9 @@ class RequestContextSerializer(messaging.Serializer):
 def get_client(topic, version, version_cap=None, transport=None, server=None,
                timeout=DEFAULT_CALL_TIMEOUT):
     target = messaging.Target(topic=topic, version=version, server=server)
-    return messaging.get_rpc_client(
+    return rpc_metrics.MeteredClient(messaging.get_rpc_client(
         transport or get_transport(), target, version_cap=version_cap,
-        serializer=RequestContextSerializer(), timeout=timeout)
+        serializer=RequestContextSerializer(), timeout=timeout), topic)
 
 
 def get_server(target, endpoints, transport=None):
@@ -94,5 +95,5 @@ def get_notifier(publisher_id):
             transport = messaging.get_notification_transport(CONF)
             _notifier = messaging.Notifier(
                 transport, serializer=RequestContextSerializer(),
-                topics=['versioned_notifications'])
+                topics=CONF.notifications.versioned_notifications_topics)
     return _notifier.prepare(publisher_id=publisher_id)

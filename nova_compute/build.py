@@ -13,8 +13,9 @@ from oslo_utils import timeutils
 
 from nova_common import compute_states as states
 from nova_common import exception
-from nova_common import notifications
+from nova_common.metrics import compute as compute_metrics
 from nova_compute import instance_lock
+from nova_compute import lifecycle
 
 LOG = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ EVENT = 'compute_build_and_run_instance'
 BUILD_FAILED = 'Build of the instance failed on %s and could not be rescheduled.'
 
 
+@compute_metrics.timed_build
 def build_and_run(context, host, driver, conductor_api, instance, request_spec, alternates):
     """True when the instance was built, False when its spawn failed (and it
     was sent to be rescheduled), None when it was not to be built here."""
@@ -39,14 +41,13 @@ def build_and_run(context, host, driver, conductor_api, instance, request_spec, 
         except Exception:  # noqa: BLE001 - the conductor's build timeout ends it
             LOG.exception('Could not start building instance %s', uuid)
             return None
-        publisher = notifications.compute_publisher(host)
-        notifications.instance_action(context, publisher, instance, 'create', 'start')
+        lifecycle.announce(context, host, instance, 'create', 'start', hook_action='build')
         try:
             driver.spawn(context, instance, request_spec.get('image'))
         except Exception as error:  # noqa: BLE001 - any spawn failure reschedules
             LOG.warning('Spawning instance %s on %s failed: %s', uuid, instance['node'], error)
-            notifications.instance_action(context, publisher, instance, 'create', 'error',
-                                          fault=error)
+            lifecycle.announce(context, host, instance, 'create', 'error', fault=error,
+                               hook_action='build')
             _quietly('Removing the guest of instance %s' % uuid, driver.destroy,
                      context, instance)
             _quietly('Recording the failed spawn of instance %s' % uuid,
@@ -78,7 +79,7 @@ def build_and_run(context, host, driver, conductor_api, instance, request_spec, 
                 _quietly('Removing the guest of instance %s' % uuid, driver.destroy,
                          context, instance)
             return None
-        notifications.instance_action(context, publisher, instance, 'create', 'end')
+        lifecycle.announce(context, host, instance, 'create', 'end', hook_action='build')
         LOG.info('Instance %s is ACTIVE on %s', uuid, instance['node'])
         return True
 

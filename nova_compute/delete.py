@@ -9,32 +9,35 @@ import traceback
 from oslo_log import log as logging
 
 from nova_common import compute_states as states
-from nova_common import notifications
+from nova_common.metrics import compute as compute_metrics
 from nova_compute import instance_lock
+from nova_compute import lifecycle
 
 LOG = logging.getLogger(__name__)
 
 DESTROY_FAILED = 'The guest could not be removed from %s; delete the server again.'
 
 
+@compute_metrics.timed_delete
 def terminate(context, driver, conductor_api, instance):
+    """True when the guest and the record are gone, False when the guest
+    could not be removed (the instance is then in ERROR)."""
     uuid = instance['uuid']
     host = instance.get('host')
-    publisher = notifications.compute_publisher(host)
     with instance_lock.locked(uuid):
-        notifications.instance_action(context, publisher, instance, 'delete', 'start')
+        lifecycle.announce(context, host, instance, 'delete', 'start')
         try:
             driver.destroy(context, instance)
         except Exception as error:  # noqa: BLE001 - reported on the instance instead
             LOG.exception('Removing the guest of instance %s failed', uuid)
-            notifications.instance_action(context, publisher, instance, 'delete', 'error',
-                                          fault=error)
+            lifecycle.announce(context, host, instance, 'delete', 'error', fault=error)
             conductor_api.instance_fault_create(context, uuid, 500, DESTROY_FAILED % host,
                                                 details=traceback.format_exc(), host=host)
             conductor_api.instance_update(context, uuid,
                                           {'vm_state': states.ERROR, 'task_state': None},
                                           expected={'task_state': states.DELETING})
-            return
+            return False
         deleted = conductor_api.instance_destroy(context, uuid)
-        notifications.instance_action(context, publisher, deleted, 'delete', 'end')
+        lifecycle.announce(context, host, deleted, 'delete', 'end')
     LOG.info('Instance %s deleted', uuid)
+    return True

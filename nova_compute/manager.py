@@ -2,8 +2,8 @@
 and persists everything through its cell conductor (no database access).
 
 The work itself lives in one module per task: build.py, delete.py,
-startup.py, power.py, console.py, power_sync.py; this class is the RPC
-endpoint that routes to them.
+startup.py, power.py, console.py, power_sync.py, rebuild.py, rescue.py;
+this class is the RPC endpoint that routes to them.
 """
 from concurrent import futures
 import threading
@@ -15,21 +15,34 @@ from oslo_serialization import jsonutils
 from nova_common import compute_states
 from nova_common.conf import CONF
 from nova_common import context as nova_context
+from nova_common import hooks
 from nova_common import manager
 from nova_compute import build
 from nova_compute import console
+from nova_compute import deferred_delete
 from nova_compute import delete
+from nova_compute import diagnostics
+from nova_compute import external_events
 from nova_compute import power
 from nova_compute import power_sync
+from nova_compute import rebuild
+from nova_compute import rescue
+from nova_compute import shelve
+from nova_compute import snapshot
 from nova_compute import startup
+from nova_compute import usage_audit
 from nova_compute.virt import driver as virt_driver
 from nova_conductor import rpcapi as conductor_rpcapi
 
 LOG = logging.getLogger(__name__)
 
+# Seconds between two checks for a completed audit period not audited yet
+# (Nova runs the check at its default periodic spacing, 60 s).
+USAGE_AUDIT_INTERVAL = 60
+
 
 class ComputeManager(manager.Manager):
-    target = messaging.Target(version='1.2')
+    target = messaging.Target(version='1.6')
 
     def __init__(self, host, transport=None):
         self.host = host
@@ -46,6 +59,7 @@ class ComputeManager(manager.Manager):
 
     def init_host(self):
         self.driver = virt_driver.load(CONF.compute_driver, self.host)
+        hooks.load(hooks.COMPUTE)  # a hook that is not installed stops the start here
         self._event_worker = futures.ThreadPoolExecutor(max_workers=1,
                                                         thread_name_prefix='power-events')
         self.driver.register_event_listener(self._on_lifecycle_event)
@@ -71,9 +85,18 @@ class ComputeManager(manager.Manager):
         if CONF.sync_power_state_interval > 0:
             tasks.append(('sync_power_states', self.sync_power_states,
                           lambda: CONF.sync_power_state_interval))
+        if CONF.shelved_poll_interval > 0:
+            tasks.append(('offload_shelved_instances', self.offload_shelved_instances,
+                          lambda: CONF.shelved_poll_interval))
         if CONF.image_cache_manager_interval > 0:
             tasks.append(('manage_image_cache', self.manage_image_cache,
                           lambda: CONF.image_cache_manager_interval))
+        if CONF.reclaim_instance_interval > 0:
+            tasks.append(('reclaim_queued_deletes', self.reclaim_queued_deletes,
+                          lambda: CONF.reclaim_instance_interval))
+        if CONF.instance_usage_audit:
+            tasks.append(('instance_usage_audit', self.instance_usage_audit,
+                          lambda: USAGE_AUDIT_INTERVAL))
         return tasks
 
     def update_available_resource(self, context):
@@ -161,6 +184,93 @@ class ComputeManager(manager.Manager):
 
     def get_console_output(self, context, instance):
         return console.get_console_output(context, self.driver, instance)
+
+    # --- diagnostics (1.3) ----------------------------------------------------------
+
+    def get_diagnostics(self, context, instance, standard=True):
+        return diagnostics.get_diagnostics(self.driver, instance, standard)
+
+    # --- rebuild and rescue (1.4) ----------------------------------------------------
+
+    def rebuild_instance(self, context, instance, image, preserve_ephemeral=False):
+        rebuild.rebuild(context, self.host, self.driver, self.conductor_api, instance, image,
+                        preserve_ephemeral)
+
+    def rescue_instance(self, context, instance, rescue_image, rescue_password):
+        rescue.rescue(context, self.host, self.driver, self.conductor_api, instance,
+                      rescue_image, rescue_password)
+
+    def unrescue_instance(self, context, instance):
+        rescue.unrescue(context, self.host, self.driver, self.conductor_api, instance)
+
+    # --- snapshots, backups and shelving (1.4) ---------------------------------------
+
+    def snapshot_instance(self, context, instance, image_id):
+        snapshot.snapshot(context, self.host, self.driver, self.conductor_api, instance,
+                          image_id)
+
+    def backup_instance(self, context, instance, image_id, backup_type, rotation):
+        snapshot.backup(context, self.host, self.driver, self.conductor_api, instance,
+                        image_id, backup_type, rotation)
+
+    def shelve_instance(self, context, instance, image_id, clean_shutdown=True):
+        if shelve.shelve(context, self.host, self.driver, self.conductor_api, instance,
+                         image_id, clean_shutdown):
+            self._report_usage_change(context)
+
+    def shelve_offload_instance(self, context, instance, clean_shutdown=True):
+        if shelve.shelve_offload(context, self.host, self.driver, self.conductor_api,
+                                 instance, clean_shutdown):
+            self._report_usage_change(context)
+
+    def unshelve_instance(self, context, instance, image_id=None, request_spec=None):
+        if shelve.unshelve(context, self.host, self.driver, self.conductor_api, instance,
+                           image_id, request_spec):
+            self._report_usage_change(context)
+
+    def offload_shelved_instances(self, context):
+        """Offload the servers shelved longer than shelved_offload_time."""
+        if self.service_id is None:
+            return
+        if shelve.offload_expired(context, self.host, self.driver, self.conductor_api):
+            self._report_usage_change(context)
+
+    def _report_usage_change(self, context):
+        """A guest came or went: report the host's usage now rather than
+        at the next periodic report."""
+        try:
+            self.update_available_resource(context)
+        except messaging.MessagingException as error:
+            LOG.warning('Could not report the usage of %s yet: %s', self.host, error)
+
+    # --- events from other services (1.5) ---------------------------------------
+
+    def external_instance_event(self, context, instance, event):
+        external_events.handle(context, self.host, self.driver, self.conductor_api, instance,
+                               event)
+
+    # --- deferred delete (1.6) -------------------------------------------------------
+
+    def soft_delete_instance(self, context, instance):
+        self._perform(context, instance, deferred_delete.SOFT_DELETE)
+
+    def restore_instance(self, context, instance):
+        self._perform(context, instance, deferred_delete.RESTORE)
+
+    def reclaim_queued_deletes(self, context):
+        """Delete this host's servers soft-deleted longer than [DEFAULT]
+        reclaim_instance_interval."""
+        if self.service_id is None or CONF.reclaim_instance_interval <= 0:
+            return
+        deferred_delete.reclaim(context, self.host, self.driver, self.conductor_api,
+                                CONF.reclaim_instance_interval)
+
+    def instance_usage_audit(self, context):
+        """Audit the last completed period once ([DEFAULT]
+        instance_usage_audit)."""
+        if self.service_id is None or not CONF.instance_usage_audit:
+            return
+        usage_audit.audit(context, self.host, self.conductor_api)
 
     # --- power state sync -----------------------------------------------------------
 

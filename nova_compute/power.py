@@ -29,8 +29,8 @@ from oslo_log import log as logging
 from nova_common import compute_states as states
 from nova_common.conf import CONF
 from nova_common import exception
-from nova_common import notifications
 from nova_compute import instance_lock
+from nova_compute import lifecycle
 
 LOG = logging.getLogger(__name__)
 
@@ -77,7 +77,6 @@ def perform(context, host, driver, conductor_api, instance, operation, **argumen
     task_state it set); see the module docstring."""
     uuid = instance['uuid']
     task_state = instance['task_state']
-    publisher = notifications.compute_publisher(host)
     with instance_lock.locked(uuid):
         try:
             instance = conductor_api.instance_update(
@@ -86,8 +85,7 @@ def perform(context, host, driver, conductor_api, instance, operation, **argumen
         except _SUPERSEDED as error:
             LOG.info('Not running %s on instance %s: %s', operation.event, uuid, error)
             return
-        notifications.instance_action(context, publisher, instance, operation.notification,
-                                      'start')
+        lifecycle.announce(context, host, instance, operation.notification, 'start')
         try:
             operation.run(driver, context, instance, **arguments)
         except Exception as error:  # noqa: BLE001 - any driver failure is recovered
@@ -106,7 +104,7 @@ def perform(context, host, driver, conductor_api, instance, operation, **argumen
             conductor_api.action_event(context, uuid, operation.event, 'finish', host=host,
                                        result='Error', details=str(error))
             return
-        notifications.instance_action(context, publisher, done, operation.notification, 'end')
+        lifecycle.announce(context, host, done, operation.notification, 'end')
     LOG.info('%s of instance %s done: %s', operation.event, uuid, operation.vm_state)
 
 
@@ -134,8 +132,7 @@ def _recover(context, host, driver, conductor_api, instance, operation, error):
                                         host=host)
     conductor_api.action_event(context, uuid, operation.event, 'finish', host=host,
                                result='Error', details=details)
-    notifications.instance_action(context, notifications.compute_publisher(host), instance,
-                                  operation.notification, 'error', fault=error)
+    lifecycle.announce(context, host, instance, operation.notification, 'error', fault=error)
 
 
 def abandon(context, driver, conductor_api, instance):

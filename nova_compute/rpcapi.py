@@ -9,6 +9,13 @@ Version history:
     1.2 - Power actions (casts): start_instance, stop_instance,
           reboot_instance, pause_instance, unpause_instance,
           suspend_instance, resume_instance; get_console_output (call).
+    1.3 - get_diagnostics (call).
+    1.4 - The image side of a server's life: snapshot_instance,
+          backup_instance, rebuild_instance, rescue_instance,
+          unrescue_instance, shelve_instance, shelve_offload_instance,
+          unshelve_instance.
+    1.5 - external_instance_event.
+    1.6 - soft_delete_instance, restore_instance.
 """
 from nova_common import rpc
 
@@ -17,7 +24,7 @@ from nova_common import rpc
 SHORT_CALL_TIMEOUT = 10
 
 TOPIC = 'compute'
-VERSION = '1.2'
+VERSION = '1.6'
 
 
 class ComputeAPI:
@@ -81,3 +88,84 @@ class ComputeAPI:
         return self.client.prepare(server=host, version='1.2',
                                    timeout=SHORT_CALL_TIMEOUT).call(
             context, 'get_console_output', instance=instance)
+
+    # --- 1.3: diagnostics --------------------------------------------------------------
+
+    def get_diagnostics(self, context, host, instance, standard=True):
+        """The running guest's live figures: the 2.48 standard form
+        (``standard``) or the driver's own flat dict (before 2.48)."""
+        return self.client.prepare(server=host, version='1.3',
+                                   timeout=SHORT_CALL_TIMEOUT).call(
+            context, 'get_diagnostics', instance=instance, standard=standard)
+
+    # --- 1.4: snapshots, backups and shelving (casts) ---------------------------
+
+    def _cast_14(self, context, host, method, **kwargs):
+        self.client.prepare(server=host, version='1.4').cast(context, method, **kwargs)
+
+    def snapshot_instance(self, context, host, instance, image_id):
+        """Upload the root disk into the queued image ``image_id``."""
+        self._cast_14(context, host, 'snapshot_instance', instance=instance,
+                      image_id=image_id)
+
+    def backup_instance(self, context, host, instance, image_id, backup_type, rotation):
+        """A snapshot into ``image_id``, then the oldest backups of
+        ``backup_type`` beyond ``rotation`` deleted."""
+        self._cast_14(context, host, 'backup_instance', instance=instance, image_id=image_id,
+                      backup_type=backup_type, rotation=rotation)
+
+    def shelve_instance(self, context, host, instance, image_id, clean_shutdown=True):
+        """Snapshot into ``image_id``, power off, SHELVED (offloaded at once
+        when [DEFAULT] shelved_offload_time is 0)."""
+        self._cast_14(context, host, 'shelve_instance', instance=instance, image_id=image_id,
+                      clean_shutdown=clean_shutdown)
+
+    def shelve_offload_instance(self, context, host, instance, clean_shutdown=True):
+        """Destroy the shelved guest and free its claim: SHELVED_OFFLOADED."""
+        self._cast_14(context, host, 'shelve_offload_instance', instance=instance,
+                      clean_shutdown=clean_shutdown)
+
+    def unshelve_instance(self, context, host, instance, image_id=None, request_spec=None):
+        """Power the shelved guest on again, or (offloaded; ``image_id`` the
+        shelve snapshot) spawn it from the snapshot on the node the
+        scheduler chose (instance['node'])."""
+        self._cast_14(context, host, 'unshelve_instance', instance=instance,
+                      image_id=image_id, request_spec=request_spec)
+
+    # --- 1.4: rebuild, rescue and unrescue (casts) ------------------------------
+
+    def rebuild_instance(self, context, host, instance, image, preserve_ephemeral=False):
+        """Recreate the guest from ``image`` (the image dict the API read)
+        on the same host; the record already names the new image."""
+        self._cast_14(context, host, 'rebuild_instance', instance=instance, image=image,
+                      preserve_ephemeral=preserve_ephemeral)
+
+    def rescue_instance(self, context, host, instance, rescue_image, rescue_password):
+        """Boot from ``rescue_image`` (an image dict) with the server's own
+        disk attached second."""
+        self._cast_14(context, host, 'rescue_instance', instance=instance,
+                      rescue_image=rescue_image, rescue_password=rescue_password)
+
+    def unrescue_instance(self, context, host, instance):
+        self._cast_14(context, host, 'unrescue_instance', instance=instance)
+
+    # --- 1.5: events from other services (cast) ---------------------------------
+
+    def external_instance_event(self, context, host, instance, event):
+        """An event about ``instance`` from another service (os-server-
+        external-events): {'name', 'tag', 'status', 'data'}."""
+        self.client.prepare(server=host, version='1.5').cast(
+            context, 'external_instance_event', instance=instance, event=event)
+
+    # --- 1.6: deferred delete (casts) -------------------------------------------
+
+    def soft_delete_instance(self, context, host, instance):
+        """Power the guest off and write SOFT_DELETED (the API set
+        task_state soft-deleting)."""
+        self.client.prepare(server=host, version='1.6').cast(
+            context, 'soft_delete_instance', instance=instance)
+
+    def restore_instance(self, context, host, instance):
+        """Power the soft-deleted guest on again and write ACTIVE."""
+        self.client.prepare(server=host, version='1.6').cast(
+            context, 'restore_instance', instance=instance)

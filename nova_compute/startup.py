@@ -7,7 +7,12 @@ from oslo_log import log as logging
 
 from nova_common import compute_states as states
 from nova_common import exception
+from nova_compute import deferred_delete
 from nova_compute import power
+from nova_compute import rebuild
+from nova_compute import rescue
+from nova_compute import shelve
+from nova_compute import snapshot
 
 LOG = logging.getLogger(__name__)
 
@@ -39,8 +44,15 @@ def repair(context, host, driver, conductor_api):
             except (exception.InstanceNotFound, exception.InstanceInvalidState):
                 continue
             conductor_api.release_allocations(context, instance['uuid'])
-        elif instance['task_state'] in power.TASK_STATES:
+        elif instance['task_state'] in (power.TASK_STATES + rescue.TASK_STATES +
+                                        deferred_delete.TASK_STATES):
             power.abandon(context, driver, conductor_api, instance)
+        elif instance['task_state'] in rebuild.TASK_STATES:
+            rebuild.abandon(context, host, conductor_api, instance)
+        elif instance['task_state'] in snapshot.TASK_STATES:
+            snapshot.abandon(context, conductor_api, instance)
+        elif shelve.interrupted(instance):
+            shelve.abandon(context, driver, conductor_api, instance)
     for uuid in set(driver.list_instance_uuids()) - known:
         LOG.warning('Removing guest %s: no live instance on this host owns it', uuid)
         driver.destroy(context, {'uuid': uuid})

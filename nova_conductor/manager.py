@@ -1,6 +1,7 @@
 """The conductor's RPC endpoint. It routes to small modules:
 persistence.py (work done for computes in this cell), tasks/build.py
-(the super-conductor's boot orchestration), tasks/reschedule.py, and
+(the super-conductor's boot orchestration), tasks/reschedule.py,
+tasks/rebuild.py (the rebuild's check of the host against a new image), and
 runs tasks/lost_builds.py's periodic checks."""
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -10,9 +11,12 @@ from nova_common import exception
 from nova_common import manager
 from nova_conductor import ledger_access
 from nova_conductor import persistence
+from nova_conductor import usage_audit
 from nova_conductor.tasks import build
 from nova_conductor.tasks import lost_builds
+from nova_conductor.tasks import rebuild
 from nova_conductor.tasks import reschedule
+from nova_conductor.tasks import unshelve
 from nova_scheduler import rpcapi as scheduler_rpcapi
 
 LOG = logging.getLogger(__name__)
@@ -25,7 +29,7 @@ _INSTANCE_RACES = messaging.expected_exceptions(exception.InstanceNotFound,
 
 
 class ConductorManager(manager.Manager):
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.6')
 
     def __init__(self):
         self._scheduler_api = None
@@ -52,8 +56,18 @@ class ConductorManager(manager.Manager):
         build.schedule_and_build_instances(context, self.scheduler_api, instance_uuids,
                                            request_spec)
 
+    def rebuild_instance(self, context, cell_uuid, instance, image, image_changed,
+                         preserve_ephemeral, rollback):
+        rebuild.rebuild_instance(context, self.scheduler_api, cell_uuid, instance, image,
+                                 image_changed, preserve_ephemeral, rollback)
+
+    def unshelve_instance(self, context, cell_uuid, instance, request_spec):
+        unshelve.unshelve_instance(context, self.scheduler_api, cell_uuid, instance,
+                                   request_spec)
+
     @_INSTANCE_RACES
     def instance_update(self, context, uuid, values, expected, record_event=None):
+        LOG.debug('Updating instance %s: %s', uuid, ', '.join(sorted(values)) or 'no change')
         return persistence.instance_update(context, uuid, values, expected, record_event)
 
     @_INSTANCE_RACES
@@ -80,3 +94,10 @@ class ConductorManager(manager.Manager):
 
     def reschedule(self, context, instance, request_spec, alternates, reason):
         reschedule.reschedule(context, instance, request_spec, alternates, reason)
+
+    def usage_audit_begin(self, context, host, period_beginning, period_ending):
+        return usage_audit.begin(context, host, period_beginning, period_ending)
+
+    def usage_audit_end(self, context, host, period_beginning, period_ending, errors,
+                        message):
+        usage_audit.end(context, host, period_beginning, period_ending, errors, message)

@@ -11,6 +11,7 @@ from nova_common.db.api import instance_actions
 from nova_common.db.api import instances
 from nova_common.db.api import services
 from nova_common.db import engines
+from nova_conductor import deleted_records
 from nova_conductor import ledger_access
 
 DATETIME_FIELDS = ('launched_at', 'terminated_at', 'created_at', 'updated_at', 'deleted_at')
@@ -41,10 +42,20 @@ def instance_update(context, uuid, values, expected, record_event=None):
     """Update guarded by ``expected`` ({'vm_state': ..., 'task_state': ...},
     either key optional; a list means any of them). ``record_event``
     (action_event's keyword arguments) is recorded in the same transaction,
-    so it exists exactly when the update happened."""
+    so it exists exactly when the update happened. ``values`` may hold
+    ``system_metadata``: items to write, and to remove where the value is
+    None (1.5)."""
     guards = {'expected_' + key: value for key, value in expected.items()}
+    values = dict(values)
+    system_metadata = values.pop('system_metadata', None) or {}
     with engines.cell_writer(context):
         instance = instances.update(context, uuid, with_datetimes(values), **guards)
+        if system_metadata:
+            instances.set_system_metadata_items(
+                context, uuid, {k: v for k, v in system_metadata.items() if v is not None})
+            instances.delete_system_metadata_items(
+                context, uuid, [k for k, v in system_metadata.items() if v is None])
+            instance = instances.get(context, uuid)
         if record_event:
             _record_event(context, uuid, **record_event)
     return instance
@@ -59,9 +70,11 @@ def _soft_delete(context, uuid):
 
 
 def instance_destroy(context, uuid):
-    """Soft-delete the instance and free its claim."""
+    """Soft-delete the instance, free its claim and forget its API
+    records (deleted_records)."""
     instance = _soft_delete(context, uuid)
     ledger_access.release(context, uuid)
+    deleted_records.forget(context, uuid)
     return instance
 
 

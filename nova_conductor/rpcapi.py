@@ -15,12 +15,16 @@ Version history:
     1.2 - instance_update takes record_event: an instance action event
           written in the update's transaction (one call instead of two).
     1.3 - instance_get.
+    1.4 - rebuild_instance (API -> super-conductor).
+    1.5 - unshelve_instance (API -> super-conductor); instance_update
+          takes system_metadata items in values.
+    1.6 - usage_audit_begin, usage_audit_end (compute -> cell conductor).
 """
 from nova_common.conf import CONF
 from nova_common import rpc
 
 TOPIC = 'conductor'
-VERSION = '1.3'
+VERSION = '1.6'
 
 
 class ConductorAPI:
@@ -47,10 +51,32 @@ class ConductorAPI:
             context, 'schedule_and_build_instances', instance_uuids=instance_uuids,
             request_spec=request_spec)
 
+    def rebuild_instance(self, context, cell_uuid, instance, image, image_changed,
+                         preserve_ephemeral, rollback):
+        """Check the host against a changed image, then have the compute
+        rebuild ``instance`` from ``image``; ``rollback`` holds the image
+        fields the record had, written back when the host does not fit."""
+        self.client.prepare(version='1.4').cast(
+            context, 'rebuild_instance', cell_uuid=cell_uuid, instance=instance, image=image,
+            image_changed=image_changed, preserve_ephemeral=preserve_ephemeral,
+            rollback=rollback)
+
+    def unshelve_instance(self, context, cell_uuid, instance, request_spec):
+        """Schedule the offloaded ``instance`` of cell ``cell_uuid`` anew
+        (``request_spec`` its spec with the shelve image and the zone or
+        host asked for) and have the chosen compute spawn it (1.5)."""
+        self.client.prepare(version='1.5').cast(
+            context, 'unshelve_instance', cell_uuid=cell_uuid, instance=instance,
+            request_spec=request_spec)
+
     def instance_update(self, context, uuid, values, expected=None, record_event=None):
         """The updated instance. ``record_event``: action_event's keyword
         arguments (event, phase, host, result, details), recorded only if
         the update happens (1.2)."""
+        if 'system_metadata' in values:
+            return self.client.prepare(version='1.5').call(
+                context, 'instance_update', uuid=uuid, values=values,
+                expected=expected or {}, record_event=record_event)
         if record_event is None:
             return self._call(context, 'instance_update', uuid=uuid, values=values,
                               expected=expected or {})
@@ -82,3 +108,18 @@ class ConductorAPI:
     def reschedule(self, context, instance, request_spec, alternates, reason):
         return self._call(context, 'reschedule', instance=instance,
                           request_spec=request_spec, alternates=alternates, reason=reason)
+
+    # --- 1.6: the instance usage audit ------------------------------------------
+
+    def usage_audit_begin(self, context, host, period_beginning, period_ending):
+        """Start ``host``'s audit of the period: the usage records of the
+        instances that ran there, or None when it was audited already."""
+        return self.client.prepare(version='1.6').call(
+            context, 'usage_audit_begin', host=host, period_beginning=period_beginning,
+            period_ending=period_ending)
+
+    def usage_audit_end(self, context, host, period_beginning, period_ending, errors,
+                        message):
+        return self.client.prepare(version='1.6').call(
+            context, 'usage_audit_end', host=host, period_beginning=period_beginning,
+            period_ending=period_ending, errors=errors, message=message)

@@ -5,6 +5,7 @@ import oslo_messaging as messaging
 
 from nova_common.conf import CONF
 from nova_common import manager
+from nova_common.metrics import scheduler as scheduler_metrics
 from nova_scheduler import filters
 from nova_scheduler import host_manager
 from nova_scheduler import ledger_heal
@@ -26,8 +27,9 @@ class SchedulerManager(manager.Manager):
                             return_alternates=True):
         """Per instance uuid, [the claimed Selection, alternates...];
         NoValidHost (with the reason) when an instance fits nowhere."""
-        return self.selector.select_destinations(context, request_spec, instance_uuids,
-                                                 return_alternates)
+        return scheduler_metrics.measured_selection(
+            self.selector.select_destinations, context, request_spec, instance_uuids,
+            return_alternates)
 
     # The periodic work is private: RPC exposes only the versioned API.
 

@@ -25,6 +25,7 @@ from nova_common.db.api import ledger
 from nova_common import exception
 from nova_scheduler import filters
 from nova_scheduler import no_valid_host
+from nova_scheduler import rebuild_check
 from nova_scheduler import server_group_placement
 from nova_scheduler import utils
 
@@ -115,7 +116,15 @@ class Selector:
 
         The hosts come from the host manager's cache; when they leave no
         valid host, the choice is made again from a fresh reading, so that a
-        host that just came up, grew or was enabled is never missed."""
+        host that just came up, grew or was enabled is never missed. A
+        rebuild's check of its own host claims nothing (rebuild_check)."""
+        if rebuild_check.is_rebuild(spec):
+            try:
+                return rebuild_check.check(self.host_manager.host_states(context),
+                                           self.filter_chain, spec, _selection)
+            except exception.NoValidHost:
+                return rebuild_check.check(self.host_manager.host_states(context, max_age=0),
+                                           self.filter_chain, spec, _selection)
         try:
             return self._select_from(context, spec, instance_uuids, return_alternates,
                                      self.host_manager.host_states(context))

@@ -6,7 +6,8 @@
 # Writes OUTDIR/vmlinuz (Debian's kernel, the cloud flavour by default) and
 # OUTDIR/initrd.img (a busybox-static initramfs). Nothing is installed on the
 # host: the .debs are fetched with `apt-get download` and unpacked.
-# When both outputs exist the script does nothing (delete them to rebuild).
+# When both outputs exist and OUTDIR/version names this script's GUEST_VERSION,
+# the script does nothing (delete them to rebuild).
 #
 # Boot with direct kernel boot and `console=ttyS0`. The guest's /init:
 #   - mounts proc, sys, devtmpfs and loads the virtio and ACPI button modules
@@ -17,6 +18,12 @@
 #     (`od -A n -t x1`), then a line "NOVA-TEST-GUEST-DISK-TEXT: <bytes>" with
 #     non-printable bytes shown as '.'; without a disk it prints
 #     NOVA-TEST-GUEST-NO-DISK;
+#   - if /dev/vda is larger than 1 MiB, reads the marker at its 1 MiB offset
+#     (a line of text, up to 64 bytes) and prints
+#     "NOVA-TEST-GUEST-MARKER-FOUND: <text>" ("(none)" when there is none),
+#     then writes a new one, "MARKER-<16 random hex digits>", there (synced
+#     to the disk) and prints "NOVA-TEST-GUEST-MARKER-WRITTEN: <text>": a
+#     snapshot of the disk carries it to the next guest booted from it;
 #   - runs busybox acpid, so an ACPI power button press (`virsh shutdown`,
 #     QEMU's system_powerdown) prints NOVA-TEST-GUEST-POWEROFF and powers off;
 #     NOVA-TEST-GUEST-ACPI-READY tells that acpid listens (a press before
@@ -33,7 +40,12 @@ die() { echo "build-test-image: $*" >&2; exit 1; }
 outdir=$1
 kernel_package=${KERNEL_PACKAGE:-linux-image-cloud-amd64}
 
-if [ -s "$outdir/vmlinuz" ] && [ -s "$outdir/initrd.img" ]; then
+# Bump when the guest changes: a test guest built by an older version of this
+# script is rebuilt.
+GUEST_VERSION=2
+
+if [ -s "$outdir/vmlinuz" ] && [ -s "$outdir/initrd.img" ] &&
+   [ "$(cat "$outdir/version" 2>/dev/null)" = "$GUEST_VERSION" ]; then
     echo "build-test-image: $outdir/vmlinuz and $outdir/initrd.img exist, nothing to do"
     exit 0
 fi
@@ -163,6 +175,21 @@ else
     echo NOVA-TEST-GUEST-NO-DISK
 fi
 
+# The marker at 1 MiB (block 16384 of 64 bytes): what a previous guest on
+# this disk (or the one it was snapshotted from) wrote, then a new one.
+if [ -b /dev/vda ] && [ "$(cat /sys/block/vda/size)" -gt 2049 ]; then
+    found=$(dd if=/dev/vda bs=64 skip=16384 count=1 2>/dev/null | tr '\000' '\n' |
+            head -n 1 | tr -c ' -~\n' '.')
+    echo "NOVA-TEST-GUEST-MARKER-FOUND: ${found:-(none)}"
+    marker="MARKER-$(head -c 8 /dev/urandom | od -A n -t x1 | tr -d ' \n')"
+    { printf '%s\n' "$marker"; head -c 64 /dev/zero; } | head -c 64 |
+        dd of=/dev/vda bs=64 seek=16384 count=1 conv=notrunc,fsync 2>/dev/null
+    sync
+    echo "NOVA-TEST-GUEST-MARKER-WRITTEN: $marker"
+else
+    echo NOVA-TEST-GUEST-MARKER-NO-ROOM
+fi
+
 acpid -f -l /dev/null &
 acpid_pid=$!
 tries=50
@@ -199,5 +226,6 @@ cp "$vmlinuz" "$outdir/vmlinuz.new"
 mv "$outdir/vmlinuz.new" "$outdir/vmlinuz"
 cp initrd.img.new "$outdir/initrd.img.new"
 mv "$outdir/initrd.img.new" "$outdir/initrd.img"
+echo "$GUEST_VERSION" >"$outdir/version"
 echo "build-test-image: built $outdir/vmlinuz ($kpkg) and $outdir/initrd.img" \
      "(modules: $(tr '\n' ' ' <"$root/etc/modules.order"))"

@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from nova_common.db.models import api as models
+from nova_network.db import models as network_models  # noqa: F401 - its tables
 
 target_metadata = models.BASE.metadata
 

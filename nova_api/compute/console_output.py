@@ -9,13 +9,10 @@ and newline are removed from the text.
 """
 import re
 
-import oslo_messaging as messaging
-
-from nova_api.compute import lookup
+from nova_api.compute import compute_calls
 from nova_api.compute import power
 from nova_common import compute_states as states
 from nova_common import exception
-from nova_compute import rpcapi as compute_rpcapi
 
 _LINE = re.compile(r'[^\n]*\n|[^\n]+\Z')
 _CONTROL_CHARACTERS = re.compile('[\x00-\x08\x0b-\x1f]')
@@ -42,20 +39,5 @@ def get_console_output(context, instance, length=None):
         raise exception.InstanceInvalidState(
             action='get_console_output', instance_uuid=instance['uuid'], attr='task_state',
             state=instance['task_state'])
-    cell = lookup.cell_of(context, instance)
-    host = instance['host']
-    try:
-        output = compute_rpcapi.ComputeAPI.for_cell(cell).get_console_output(
-            context, host, instance)
-    except messaging.MessagingTimeout:
-        raise exception.ComputeServiceUnavailable(host=host)
-    except exception.InstanceNotFound:
-        # The guest went away (a delete) while we asked.
-        raise exception.InstanceNotFound(instance_id=instance['uuid'])
-    except NotImplementedError:
-        raise exception.FeatureNotSupported()
-    except messaging.RemoteError as error:
-        if error.exc_type in ('NoSuchMethod', 'UnsupportedVersion'):
-            raise exception.FeatureNotSupported()
-        raise
+    output = compute_calls.call(context, instance, 'get_console_output')
     return clean(tail(output, length))

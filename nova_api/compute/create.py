@@ -23,6 +23,7 @@ from nova_common.db.api import request_specs
 from nova_common.db.api import server_groups
 from nova_common.db import engines
 from nova_common import exception
+from nova_common import hooks
 from nova_common.image import api as image_api
 from nova_common import quota
 from nova_conductor import rpcapi as conductor_rpcapi
@@ -168,9 +169,7 @@ def _instance(context, server, version, flavor, image, key_pair, zone, networks,
         'key_data': key_pair['public_key'] if key_pair else None,
         'user_data': _user_data(server),
         'metadata': server.get('metadata', {}),
-        'system_metadata': {'image_%s' % key: str(value)
-                            for key, value in properties.items()
-                            if isinstance(value, (str, int, float))},
+        'system_metadata': image_system_metadata(image),
         'tags': server.get('tags', []),
         'availability_zone': zone,
         'reservation_id': reservation_id,
@@ -219,17 +218,29 @@ def _group_spec(group):
     return {key: group[key] for key in ('uuid', 'policy', 'rules')}
 
 
+def image_system_metadata(image):
+    """The image's properties as the instance keeps a copy of them: its
+    system metadata ``image_<property>``."""
+    properties = (image or {}).get('properties') or {}
+    return {'image_%s' % key: str(value) for key, value in properties.items()
+            if isinstance(value, (str, int, float))}
+
+
+def image_spec(image):
+    """The image as a request spec (and a compute) carries it."""
+    if not image:
+        return None
+    return {key: image.get(key) for key in (
+        'id', 'name', 'min_disk', 'min_ram', 'properties', 'status', 'size', 'disk_format')}
+
+
 def _request_spec(context, instance, flavor, image, zone, hints, count, group=None):
-    image_spec = None
-    if image:
-        image_spec = {key: image.get(key) for key in (
-            'id', 'name', 'min_disk', 'min_ram', 'properties', 'status', 'size')}
     return {
         'instance_uuid': instance['uuid'],
         'project_id': context.project_id,
         'user_id': context.user_id,
         'flavor': _flavor_snapshot(flavor),
-        'image': image_spec,
+        'image': image_spec(image),
         'availability_zone': zone,
         'scheduler_hints': hints or {},
         'num_instances': count,
@@ -281,6 +292,10 @@ def create_servers(context, body, version):
     zone, forced_host, forced_node = zones.requested(context, server.get('availability_zone'))
     networks = _networks(server, version)
     min_count, max_count = _counts(server)
+    hooks.check_create(context, {'server': server, 'flavor': _flavor_snapshot(flavor),
+                                 'image': image, 'min_count': min_count,
+                                 'max_count': max_count,
+                                 'scheduler_hints': body.get('OS-SCH-HNT:scheduler_hints')})
     if server.get('metadata'):
         quota.check_limits(context, context.project_id,
                            {'metadata_items': len(server['metadata'])}, context.user_id)

@@ -14,6 +14,7 @@ its request spec (a server in ERROR stays a member until deleted).
 """
 from oslo_log import log as logging
 
+from nova_api.compute import shelve as compute_shelve
 from nova_common import compute_states as states
 from nova_common import context as nova_context
 from nova_common.db.api import build_requests
@@ -26,6 +27,7 @@ from nova_common.db.api import request_specs
 from nova_common.db.api import server_groups
 from nova_common.db.api import services
 from nova_common import exception
+from nova_common import notifications
 from nova_common import servicegroup
 from nova_compute import rpcapi as compute_rpcapi
 
@@ -52,10 +54,18 @@ def _compute_is_up(cell_context, host):
     return servicegroup.is_up(service)
 
 
-def _local_delete(cell_context, context, uuid):
+def _local_delete(cell_context, context, instance):
+    """Delete a server no compute takes care of, here; its
+    instance.delete.start/end come from the API, as Nova's local delete."""
+    uuid = instance['uuid']
+    notifications.instance_action(context, notifications.api_publisher(), instance,
+                                  'delete', 'start')
     instances.soft_delete(cell_context, uuid)
     ledger.release(context, uuid)
     instance_actions.finish(cell_context, uuid, context.request_id)
+    notifications.instance_action(context, notifications.api_publisher(),
+                                  dict(instance, vm_state=states.DELETED, task_state=None),
+                                  'delete', 'end')
 
 
 def delete_server(context, instance):
@@ -78,13 +88,14 @@ def delete_server(context, instance):
         server_groups.remove_member(context, uuid)
         instance_actions.start(cell_context, uuid, 'delete', context.request_id,
                                context.user_id, context.project_id)
+        compute_shelve.delete_shelve_image(context, instance)
         host = deleting.get('host')
         if cell['uuid'] == cells.CELL0_UUID or not host:
-            _local_delete(cell_context, context, uuid)
+            _local_delete(cell_context, context, deleting)
             return
         if not _compute_is_up(cell_context, host):
             LOG.warning('Compute %s is down: deleting server %s locally', host, uuid)
-            _local_delete(cell_context, context, uuid)
+            _local_delete(cell_context, context, deleting)
             return
     compute_rpcapi.ComputeAPI.for_cell(cell).terminate_instance(context, host, deleting)
 

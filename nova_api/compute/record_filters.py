@@ -32,7 +32,9 @@ def _matches(instance, name, value):
             return False
         return updated >= bound if name == 'changes-since' else updated <= bound
     if name == 'deleted':
-        return bool(instance.get('deleted')) == bool(value)
+        gone = (bool(instance.get('deleted')) or
+                instance.get('vm_state') == compute_states.SOFT_DELETED)
+        return gone == bool(value)
     tags = set(instance.get('tags') or ())
     wanted = set(_as_list(value))
     return {'tags': wanted <= tags, 'tags-any': bool(wanted & tags),

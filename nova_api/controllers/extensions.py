@@ -25,9 +25,13 @@ _EXTENSIONS = (
     ('InstanceActions', 'os-instance-actions', 'View a log of actions and events taken '
      'on an instance.'),
     ('Keypairs', 'os-keypairs', 'Keypair Support.'),
+    ('OSInstanceUsageAuditLog', 'os-instance-usage-audit-log',
+     'Admin-only Task Log Monitoring.'),
     ('Limits', 'limits', 'Limits support.'),
     ('Quotas', 'os-quota-sets', 'Quotas management support.'),
     ('QuotaClasses', 'os-quota-class-sets', 'Quota classes management support.'),
+    ('ServerExternalEvents', 'os-server-external-events',
+     'Server External Event Triggers.'),
     ('ServerPassword', 'os-server-password', 'Server password support.'),
     ('Services', 'os-services', 'Services support.'),
     ('SimpleTenantUsage', 'os-simple-tenant-usage', 'Simple tenant usage extension.'),

@@ -153,8 +153,8 @@ def _uptimes(context, entries):
         return {}
     workers = min(len(entries), _UPTIME_CONCURRENCY)
     with futures.ThreadPoolExecutor(max_workers=workers) as executor:
-        answers = executor.map(lambda entry: _uptime_or_none(context, entry[1], entry[2]),
-                               entries)
+        answers = executor.map(lambda entry: nova_context.run_as_current(
+            context, _uptime_or_none, context, entry[1], entry[2]), entries)
         return {entry[0]['uuid']: answer for entry, answer in zip(entries, answers)}
 
 

@@ -6,13 +6,19 @@ ACTIONS with the microversion range in which it exists. A handler's
 server is looked up (a bad body is 400 even for a missing server, as in
 Nova).
 """
+import webob
+
 from nova_api.compute import console_output
+from nova_api.compute import deferred_delete
 from nova_api.compute import delete as compute_delete
 from nova_api.compute import lock as compute_lock
 from nova_api.compute import lookup
 from nova_api.compute import power
 from nova_api.compute import reset_state as compute_reset_state
 from nova_api.compute import state_checks
+from nova_api.controllers import security_groups
+from nova_api.controllers import server_images
+from nova_api.controllers import server_rebuild
 from nova_api import handler
 from nova_api import microversion
 from nova_api.schemas import server_actions as schemas
@@ -42,6 +48,13 @@ def force_delete(req, instance, argument):
     policy.authorize(req.context, 'os_compute_api:os-deferred-delete:force', _target(instance))
     state_checks.check_lock(req.context, instance)
     compute_delete.delete_server(req.context, instance)
+
+
+@handler.response(202)
+def restore(req, instance, argument):
+    policy.authorize(req.context, 'os_compute_api:os-deferred-delete:restore',
+                     _target(instance))
+    deferred_delete.restore(req.context, instance)
 
 
 def _power_action(rule, perform):
@@ -108,6 +121,7 @@ def reset_state(req, instance, argument):
 # action name -> (handler, min_version, max_version)
 ACTIONS = {
     'forceDelete': (force_delete, None, None),
+    'restore': (restore, None, None),
     'os-start': (start, None, None),
     'os-stop': (stop, None, None),
     'reboot': (reboot, None, None),
@@ -120,17 +134,25 @@ ACTIONS = {
     'os-getConsoleOutput': (get_console_output, None, None),
     'os-resetState': (reset_state, None, None),
 }
+ACTIONS.update(server_images.ACTIONS)
+ACTIONS.update(server_rebuild.ACTIONS)
+ACTIONS.update(security_groups.ACTIONS)
 
 
-def action(req, server_id):
+def action(req, server_id, actions=ACTIONS):
+    """Route to the action the body names; ``actions``: ACTIONS and, when
+    API extensions add some, theirs (nova_api/api_extensions.py)."""
     name, argument = handler.one_action(req.body)
-    entry = ACTIONS.get(name)
+    entry = actions.get(name)
     if entry is None or not _serves(entry, req.version):
         raise exception.Invalid('There is no such action: %s' % name)
     func = entry[0]
     validation.validate_request(func, req)
     instance = lookup.get_server(req.context, server_id)
-    return handler.Reply(getattr(func, 'response_status', 200), func(req, instance, argument))
+    result = func(req, instance, argument)
+    if isinstance(result, webob.Response):
+        return result
+    return handler.Reply(getattr(func, 'response_status', 200), result)
 
 
 def _serves(entry, version):

@@ -29,7 +29,9 @@ def create(req):
             'id': first['uuid'],
             'links': req.links('servers', first['uuid']),
             'OS-DCF:diskConfig': req.body['server'].get('OS-DCF:diskConfig', 'MANUAL'),
-            'security_groups': [{'name': 'default'}],
+            # As Nova: the groups asked for (none is applied yet), or default.
+            'security_groups': req.body['server'].get('security_groups',
+                                                      [{'name': 'default'}]),
             'adminPass': admin_password,
         }}
     response = webob.Response(status=202, content_type='application/json', charset='utf-8',

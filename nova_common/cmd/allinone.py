@@ -140,6 +140,7 @@ def write_clouds_yaml(data_dir, endpoint):
     entry = {'auth_type': 'none',
              'compute_endpoint_override': endpoint + '/v2.1',
              'image_endpoint_override': endpoint + '/image',
+             'network_endpoint_override': endpoint + '/network',
              'identity_endpoint_override': endpoint + '/',
              'identity_api_version': '3',
              'region_name': 'RegionOne'}
@@ -172,6 +173,7 @@ def main(argv=None):
 
     bootstrap(args.data_dir)
     map_own_host(CONF.host)
+    common.start_metrics('nova-allinone', cloud=True)
     services = [conductor_cmd.build_service(), scheduler_cmd.build_service(),
                 compute_cmd.build_service()]
     for service in services:

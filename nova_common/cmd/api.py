@@ -83,6 +83,7 @@ def serve(application, host, port):
 
 def main():
     common.init('nova-api')
+    common.start_metrics('nova-api', cloud=True)
     from nova_api import app
     from nova_common import service
     try:

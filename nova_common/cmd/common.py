@@ -18,3 +18,24 @@ def init(program, argv=None):
     from nova_common import config
     config.parse_args(sys.argv[1:] if argv is None else argv)
     config.setup_logging(program)
+
+
+def start_metrics(program, cloud=False):
+    """Serve Prometheus metrics when [metrics] listen_port is set, with the
+    cloud-wide gauges too when ``cloud`` (a process that reaches every
+    database) and [metrics] cloud_metrics say so. A port that cannot be
+    bound ends the program with a one-line message and status 1."""
+    from oslo_log import log as logging
+
+    from nova_common.conf import CONF
+    from nova_common import exception
+    from nova_common.metrics import exporter
+    try:
+        port = exporter.start(program)
+    except exception.ConfigError as error:
+        logging.getLogger(__name__).error('%s', error)
+        sys.exit('%s: %s' % (program, error))
+    if port and cloud and CONF.metrics.cloud_metrics:
+        from nova_common.metrics import cloud as cloud_metrics
+        cloud_metrics.register()
+    return port

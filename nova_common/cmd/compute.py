@@ -16,5 +16,6 @@ def build_service(transport=None):
 
 def main():
     common.init('nova-compute')
+    common.start_metrics('nova-compute')
     from nova_common import service
     service.run([build_service()])

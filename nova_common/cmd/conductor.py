@@ -13,5 +13,6 @@ def build_service():
 
 def main():
     common.init('nova-conductor')
+    common.start_metrics('nova-conductor')
     from nova_common import service
     service.run([build_service()])

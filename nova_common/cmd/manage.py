@@ -4,7 +4,9 @@
 
 Categories: api_db (sync, version), db (sync, version), cell_v2
 (map_cell0, create_cell, list_cells, discover_hosts, list_hosts,
-delete_cell) and flavor (create_defaults). Failures print one line on stderr, never a traceback.
+delete_cell), flavor (create_defaults) and logs (request: one request's
+lines from the daemons' logs, in time order). Failures print one line on
+stderr, never a traceback.
 """
 import sys
 import warnings
@@ -24,6 +26,7 @@ from nova_common.cmd import manage_base  # noqa: E402 - after the backend choice
 from nova_common.cmd import manage_cell_v2  # noqa: E402
 from nova_common.cmd import manage_db  # noqa: E402
 from nova_common.cmd import manage_flavor  # noqa: E402
+from nova_common.cmd import manage_logs  # noqa: E402
 from nova_common import config  # noqa: E402
 from nova_common.conf import CONF  # noqa: E402
 from nova_common import exception  # noqa: E402
@@ -33,6 +36,7 @@ CATEGORIES = {
     'db': manage_db.DbCommands,
     'cell_v2': manage_cell_v2.CellV2Commands,
     'flavor': manage_flavor.FlavorCommands,
+    'logs': manage_logs.LogsCommands,
 }
 
 # Parsed action arguments live in oslo.config's namespace beside every
@@ -60,7 +64,11 @@ def add_command_parsers(subparsers):
                 kwargs = dict(kwargs)
                 name = kwargs.pop('dest', None) or flags[0].lstrip('-').replace('-', '_')
                 kwarg_names.append(name)
-                action_parser.add_argument(*flags, dest=_KWARG_PREFIX + name, **kwargs)
+                if flags[0].startswith('-'):
+                    action_parser.add_argument(*flags, dest=_KWARG_PREFIX + name, **kwargs)
+                else:
+                    # A positional argument's name is its dest.
+                    action_parser.add_argument(_KWARG_PREFIX + name, **kwargs)
             action_parser.set_defaults(action_name=action_name, action_kwargs=kwarg_names)
 
 

@@ -12,5 +12,6 @@ def build_service():
 
 def main():
     common.init('nova-scheduler')
+    common.start_metrics('nova-scheduler')
     from nova_common import service
     service.run([build_service()])

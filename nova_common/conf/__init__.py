@@ -16,9 +16,12 @@ from nova_common.conf import default
 from nova_common.conf import fake_driver
 from nova_common.conf import filter_scheduler
 from nova_common.conf import glance
+from nova_common.conf import hooks
 from nova_common.conf import host_capacity
 from nova_common.conf import image
 from nova_common.conf import libvirt
+from nova_common.conf import network
+from nova_common.conf import metrics
 from nova_common.conf import notifications
 from nova_common.conf import quota
 from nova_common.conf import scheduler
@@ -27,5 +30,5 @@ CONF = cfg.CONF
 
 for _module in (default, api, api_database, cells, compute, conductor, database, fake_driver,
                 scheduler, filter_scheduler, host_capacity, quota, glance, image, libvirt,
-                notifications):
+                notifications, metrics, network, hooks):
     _module.register_opts(CONF)

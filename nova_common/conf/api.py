@@ -26,6 +26,16 @@ opts = [
     cfg.BoolOpt('list_records_by_skipping_down_cells', default=True,
                help='Below microversion 2.69, leave out records of cells that do '
                     'not answer instead of failing the request.'),
+    cfg.ListOpt('extensions', default=[],
+                help='Names of "nova.api.extensions" entry points whose routes, server '
+                     'actions and policy rules nova-api mounts, in this order. None by '
+                     'default: installing a package does not change the API until it '
+                     'is named here. A name that is not installed, or a route, server '
+                     'action or policy rule that clashes with one already there, stops '
+                     'nova-api at start-up.'),
+    cfg.BoolOpt('enable_instance_password', default=True,
+                help='Return the server\'s admin password ("adminPass") in the '
+                     'responses of rebuild and rescue, as Nova does.'),
 ]
 
 

@@ -28,6 +28,32 @@ default_opts = [
     cfg.IntOpt('shutdown_timeout', default=60, min=0,
                help='Seconds a clean shutdown (ACPI power button) of a guest may take '
                     'before the guest is stopped hard. Zero stops it hard at once.'),
+    cfg.IntOpt('shelved_offload_time', default=0, min=-1,
+               help='Seconds a shelved server keeps its guest (and its claim) on its '
+                    'host before the compute offloads it (SHELVED_OFFLOADED: guest '
+                    'destroyed, host resources freed). 0 offloads at once as part of '
+                    'the shelve; -1 never offloads by itself (shelveOffload still '
+                    'does). Checked every shelved_poll_interval seconds.'),
+    cfg.IntOpt('shelved_poll_interval', default=3600,
+               help='Seconds between two runs of the task that offloads the servers '
+                    'shelved longer than shelved_offload_time. Zero or a negative value '
+                    'disables the task. Read at service start.'),
+    cfg.IntOpt('reclaim_instance_interval', default=0,
+               help='Deferred delete. Zero or less: deleting a server deletes it at '
+                    'once. Greater than zero: deleting a server that has run powers '
+                    'its guest off and leaves it SOFT_DELETED (its claim kept, its '
+                    'quota freed), where the restore action brings it back; each '
+                    'compute reclaims (really deletes) its servers soft-deleted longer '
+                    'than this many seconds, checking as often. forceDelete deletes at '
+                    'once. Read by nova-api per request and by computes at start.'),
+    cfg.BoolOpt('instance_usage_audit', default=False,
+                help='Whether each compute records, once per audit period, which of '
+                     'its servers existed during the last completed period (the task '
+                     'log that os-instance_usage_audit_log reports).'),
+    cfg.StrOpt('instance_usage_audit_period', default='month',
+               choices=['hour', 'day', 'month', 'year'],
+               help='The audit period of instance_usage_audit: the last completed '
+                    'hour, day, month or year (UTC).'),
 ]
 
 

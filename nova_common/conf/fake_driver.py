@@ -24,7 +24,9 @@ opts = [
                 help='Nodes on which every spawn fails (to exercise rescheduling).'),
     cfg.ListOpt('fail_operations', default=[],
                 help='Guest operations that always fail (power_off, power_on, reboot, '
-                     'pause, unpause, suspend, resume, get_console_output), to exercise '
+                     'pause, unpause, suspend, resume, get_console_output, rescue, '
+                     'unrescue, snapshot; '
+                     'snapshot_upload fails half-way through the upload), to exercise '
                      'how the compute service recovers.'),
 ]
 

@@ -40,6 +40,9 @@ opts = [
                     'for at least this many seconds.'),
     cfg.StrOpt('image_cache_subdirectory_name', default='_base',
                help='Subdirectory of instances_path holding the cached base images.'),
+    cfg.StrOpt('snapshots_directory', default='$instances_path/snapshots',
+               help='Where a snapshot\'s flattened copy of a root disk is written before '
+                    'it is uploaded to the image service (removed once uploaded).'),
 ]
 
 

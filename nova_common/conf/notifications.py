@@ -19,6 +19,9 @@ opts = [
                help='Which notification format services emit, as in Nova. Versioned '
                     'notifications (instance.power_off.start, ...) go to the '
                     '"versioned_notifications" topic.'),
+    cfg.ListOpt('versioned_notifications_topics', default=['versioned_notifications'],
+                help='The topics versioned notifications are sent to, as in Nova '
+                     '(a consumer listens on one of them).'),
 ]
 
 

@@ -89,6 +89,39 @@ class ComputeDriver:
         last lines a caller asks for."""
         raise NotImplementedError()
 
+    def get_instance_diagnostics(self, instance):
+        """The running guest's live figures in the standard form
+        (``nova_compute.virt.diagnostics.build``), for microversion 2.48+."""
+        raise NotImplementedError()
+
+    def get_diagnostics(self, instance):
+        """The running guest's live figures as the driver names them
+        (libvirt: cpu0_time, memory, vda_read, ...), before 2.48."""
+        raise NotImplementedError()
+
+    def rescue(self, context, instance, rescue_image, rescue_password):
+        """Boot the guest from ``rescue_image`` (an image dict: id,
+        disk_format, properties) with its own root disk attached second,
+        keeping what unrescue needs to boot it as before; on failure, leave
+        the guest as it was. ``rescue_password`` is the password the user
+        asked for (drivers without a way to hand it to the guest ignore it)."""
+        raise NotImplementedError()
+
+    def unrescue(self, context, instance):
+        """Boot the rescued guest from its own disk again and remove the
+        rescue disk."""
+        raise NotImplementedError()
+
+    def snapshot(self, context, instance, image_id, update_task_state):
+        """Copy the guest's root disk consistently and upload it into the
+        queued image ``image_id`` (its disk and container formats set to
+        what is uploaded). Call ``update_task_state(IMAGE_PENDING_UPLOAD)``
+        once the copy is being made and ``update_task_state(
+        IMAGE_UPLOADING, expected_state=IMAGE_PENDING_UPLOAD)`` before the
+        upload; either raises when a delete took over. Leave no temporary
+        file behind."""
+        raise NotImplementedError()
+
     def manage_image_cache(self, context, used_image_ids):
         """Age the driver's cache of images, keeping ``used_image_ids``
         (the images of this host's instances). Drivers without a cache

@@ -8,7 +8,10 @@ log with one line per event ("fake console: booted <uuid>", ...). Every
 power state change is reported to the event listener, as libvirt's
 lifecycle events are; ``simulate_guest_shutdown`` makes a guest stop by
 itself. [fake_driver] fail_operations makes chosen operations fail.
+Each guest records the ``image_ref`` it was spawned from (a rebuild
+spawns it again) and, while rescued, its ``rescue_image_ref``.
 """
+import io
 import threading
 import time
 
@@ -17,7 +20,9 @@ from oslo_serialization import jsonutils
 from nova_common import compute_states
 from nova_common.conf import CONF
 from nova_common import exception
+from nova_compute.virt import diagnostics
 from nova_compute.virt import driver
+from nova_compute.virt import image_upload
 
 _START = time.time()
 
@@ -27,9 +32,11 @@ class FakeDriver(driver.ComputeDriver):
         self.host = None
         self._lock = threading.Lock()
         # uuid -> {'node', 'power_state', 'memory_mb', 'vcpus', 'root_gb',
-        #          'console': [lines]}
+        #          'started_at' (time.time() of its last start), 'console': [lines]}
         self.guests = {}
         self._listeners = []
+        # image id -> the bytes a snapshot uploaded into it.
+        self.uploaded_images = {}
 
     def init_host(self, host):
         self.host = host
@@ -92,7 +99,8 @@ class FakeDriver(driver.ComputeDriver):
             self.guests[instance['uuid']] = {
                 'node': instance['node'], 'power_state': compute_states.RUNNING,
                 'memory_mb': flavor.get('memory_mb', 0), 'vcpus': flavor.get('vcpus', 0),
-                'root_gb': flavor.get('root_gb', 0),
+                'root_gb': flavor.get('root_gb', 0), 'started_at': time.time(),
+                'image_ref': instance.get('image_ref'),
                 'console': ['fake console: booted %s' % instance['uuid']]}
 
     def destroy(self, context, instance):
@@ -125,6 +133,9 @@ class FakeDriver(driver.ComputeDriver):
                     action=operation, instance_uuid=uuid, attr='power_state',
                     state=compute_states.POWER_STATE_NAMES.get(guest['power_state']))
             changed = guest['power_state'] != power_state
+            if power_state == compute_states.RUNNING and (
+                    changed or operation == 'reboot'):
+                guest['started_at'] = time.time()
             guest['power_state'] = power_state
             guest['console'].append('fake console: %s' % line)
         if changed:
@@ -161,6 +172,38 @@ class FakeDriver(driver.ComputeDriver):
         self._change('resume', instance, compute_states.RUNNING, 'resumed',
                      allowed_from=(compute_states.POWER_SUSPENDED,))
 
+    # --- rescue ---------------------------------------------------------------
+
+    def rescue(self, context, instance, rescue_image, rescue_password):
+        """The guest runs from ``rescue_image`` (kept in the guest's
+        ``rescue_image_ref``; its own ``image_ref`` stays)."""
+        self._maybe_fail('rescue')
+        with self._lock:
+            guest = self._guest(instance)
+            guest['rescue_image_ref'] = rescue_image['id']
+            changed = guest['power_state'] != compute_states.RUNNING
+            guest['power_state'] = compute_states.RUNNING
+            guest['console'].append('fake console: rescued from image %s' % rescue_image['id'])
+        if changed:
+            self._notify(instance['uuid'], compute_states.RUNNING)
+
+    def unrescue(self, context, instance):
+        self._maybe_fail('unrescue')
+        with self._lock:
+            guest = self._guest(instance)
+            if guest.pop('rescue_image_ref', None) is None:
+                raise exception.InstanceInvalidState(
+                    action='unrescue', instance_uuid=instance['uuid'], attr='guest',
+                    state='not rescued')
+            guest['console'].append('fake console: unrescued')
+
+    def _guest(self, instance):
+        """The guest of ``instance``; the caller holds the lock."""
+        guest = self.guests.get(instance['uuid'])
+        if guest is None:
+            raise exception.InstanceNotFound(instance_id=instance['uuid'])
+        return guest
+
     def get_console_output(self, context, instance):
         self._maybe_fail('get_console_output')
         with self._lock:
@@ -168,6 +211,64 @@ class FakeDriver(driver.ComputeDriver):
             if guest is None:
                 raise exception.InstanceNotFound(instance_id=instance['uuid'])
             return ''.join(line + '\n' for line in guest['console'])
+
+    # --- diagnostics -----------------------------------------------------------
+
+    def _guest_copy(self, instance):
+        with self._lock:
+            return dict(self._guest(instance))
+
+    def get_instance_diagnostics(self, instance):
+        """Plausible figures that grow with the guest's uptime: 1% of a
+        vCPU busy, half the memory used, one disk (vda), no NIC (the fake
+        driver plugs none)."""
+        self._maybe_fail('get_diagnostics')
+        guest = self._guest_copy(instance)
+        uptime = int(time.time() - guest['started_at'])
+        cpu_time = _fake_cpu_time(guest)
+        cpus = [{'id': index, 'time': cpu_time, 'utilisation': 1}
+                for index in range(guest['vcpus'])]
+        disk = _fake_disk(guest)
+        return diagnostics.build(
+            'running', 'fake', 'fake', 'linux', uptime,
+            memory={'maximum': guest['memory_mb'], 'used': guest['memory_mb'] // 2},
+            cpus=cpus, disks=[{'read_bytes': disk['read'], 'read_requests': disk['read_req'],
+                               'write_bytes': disk['write'],
+                               'write_requests': disk['write_req'], 'errors_count': 0}])
+
+    def get_diagnostics(self, instance):
+        """The same figures in the libvirt driver's flat form."""
+        self._maybe_fail('get_diagnostics')
+        guest = self._guest_copy(instance)
+        output = {'cpu%d_time' % index: _fake_cpu_time(guest)
+                  for index in range(guest['vcpus'])}
+        output['memory'] = guest['memory_mb'] * 1024
+        output.update({'vda_' + key: value for key, value in _fake_disk(guest).items()})
+        output['vda_errors'] = 0
+        return output
+
+    # --- snapshots ---------------------------------------------------------------
+
+    def snapshot(self, context, instance, image_id, update_task_state):
+        """Upload a few bytes naming the guest and its image as its root
+        disk (kept in ``uploaded_images``). [fake_driver] fail_operations
+        ``snapshot`` fails before the upload, ``snapshot_upload`` half-way
+        through it."""
+        uuid = instance['uuid']
+        self._maybe_fail('snapshot')
+        with self._lock:
+            if uuid not in self.guests:
+                raise exception.InstanceNotFound(instance_id=uuid)
+        update_task_state(compute_states.IMAGE_PENDING_UPLOAD)
+        data = ('fake disk of %s from image %s\n' % (uuid, instance.get('image_ref'))).encode()
+        update_task_state(compute_states.IMAGE_UPLOADING,
+                          expected_state=compute_states.IMAGE_PENDING_UPLOAD)
+        stream = io.BytesIO(data)
+        if 'snapshot_upload' in CONF.fake_driver.fail_operations:
+            stream = _BreakingStream(data)
+        image_upload.upload(context, image_id, stream, 'raw')
+        with self._lock:
+            self.uploaded_images[image_id] = data
 
     # --- events ----------------------------------------------------------------
 
@@ -191,3 +292,30 @@ class FakeDriver(driver.ComputeDriver):
             guest['console'].append('fake console: shut down by the guest')
         if send_event:
             self._notify(uuid, compute_states.SHUTDOWN)
+
+
+def _fake_cpu_time(guest):
+    """Nanoseconds of CPU time of each vCPU: 1% busy since the start."""
+    return int((time.time() - guest['started_at']) * 1e7)
+
+
+def _fake_disk(guest):
+    """Disk counters: 4 KiB reads and writes, some every second."""
+    seconds = int(time.time() - guest['started_at']) + 1
+    return {'read_req': 10 * seconds, 'read': 40960 * seconds,
+            'write_req': 2 * seconds, 'write': 8192 * seconds}
+
+
+class _BreakingStream:
+    """A file object that gives the first half of ``data`` and then fails,
+    as a connection that drops during an upload."""
+
+    def __init__(self, data):
+        self.data = data
+        self.sent = False
+
+    def read(self, size=-1):
+        if self.sent:
+            raise OSError('Injected failure half-way through the upload')
+        self.sent = True
+        return self.data[:len(self.data) // 2]

@@ -19,6 +19,7 @@ from nova_common.db.api import instance_mappings
 from nova_common.db.api import instances
 from nova_common.db import engines
 from nova_common import exception
+from nova_common import notifications
 from nova_compute import rpcapi as compute_rpcapi
 from nova_conductor import ledger_access
 from nova_conductor import persistence
@@ -35,15 +36,16 @@ def schedule_and_build_instances(context, scheduler_api, instance_uuids, request
         choices = scheduler_api.select_destinations(context, request_spec, instance_uuids)
     except exception.NoValidHost as error:
         LOG.warning('No valid host for %s: %s', ', '.join(instance_uuids), error.message)
-        _bury_all_in_cell0(context, instance_uuids, error.message)
+        _scheduling_failed(context, instance_uuids, request_spec, error, error.message)
         return
-    except messaging.MessagingTimeout:
+    except messaging.MessagingTimeout as error:
         LOG.error('select_destinations timed out for %s', ', '.join(instance_uuids))
-        _bury_all_in_cell0(context, instance_uuids, SCHEDULER_UNAVAILABLE)
+        _scheduling_failed(context, instance_uuids, request_spec, error,
+                           SCHEDULER_UNAVAILABLE)
         return
-    except Exception:  # noqa: BLE001 - a build must end even when scheduling broke
+    except Exception as error:  # noqa: BLE001 - a build must end even when scheduling broke
         LOG.exception('select_destinations failed for %s', ', '.join(instance_uuids))
-        _bury_all_in_cell0(context, instance_uuids, SCHEDULING_FAILED)
+        _scheduling_failed(context, instance_uuids, request_spec, error, SCHEDULING_FAILED)
         return
     for uuid, selections in zip(instance_uuids, choices):
         try:
@@ -89,6 +91,8 @@ def _build_in_cell(context, uuid, request_spec, selections):
             persistence.set_error(cell_context, uuid, INTERNAL_ERROR, host=chosen['host'],
                                   expected={'task_state': states.SCHEDULING})
             raise
+    LOG.info('Instance %s created in %s and sent to %s to build', uuid, cell['name'],
+             chosen['host'])
 
 
 @engines.retry_on_db_error
@@ -122,6 +126,16 @@ def _forget(cell_context, uuid):
         instances.soft_delete(cell_context, uuid)
     except exception.InstanceNotFound:
         pass
+
+
+def _scheduling_failed(context, instance_uuids, request_spec, error, message):
+    """No host for the instances: Nova's compute_task.build_instances.error
+    notification for each, then each buried in cell0 with ``message``."""
+    for uuid in instance_uuids:
+        notifications.compute_task_error(
+            context, notifications.conductor_publisher(), 'build_instances', uuid,
+            dict(request_spec, instance_uuid=uuid), error)
+    _bury_all_in_cell0(context, instance_uuids, message)
 
 
 def _bury_all_in_cell0(context, instance_uuids, message):

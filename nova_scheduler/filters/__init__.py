@@ -19,6 +19,11 @@ Removal = collections.namedtuple('Removal', 'name count reason')
 
 
 class BaseHostFilter:
+    # Whether the filter runs when a rebuild with a new image asks if the
+    # server's host still fits (as Nova's RUN_ON_REBUILD): only filters
+    # about the image do; the server's own resources are claimed already.
+    RUN_ON_REBUILD = False
+
     @property
     def name(self):
         return type(self).__name__
@@ -51,13 +56,20 @@ class FilterChain:
         removed any)."""
         removals = []
         for host_filter in self.filters:
-            passed = host_filter.filter_all(hosts, spec)
-            if len(passed) < len(hosts):
-                kept = set(map(id, passed))
-                removed = [host for host in hosts if id(host) not in kept]
-                removals.append(Removal(host_filter.name, len(removed),
-                                        host_filter.removal_reason(removed, spec)))
-            hosts = passed
+            hosts, removed = self.run_one(host_filter, hosts, spec)
+            removals.extend(removed)
             if not hosts:
                 break
         return hosts, removals
+
+    @staticmethod
+    def run_one(host_filter, hosts, spec):
+        """(hosts ``host_filter`` lets through, [its Removal] when it
+        removed any)."""
+        passed = host_filter.filter_all(hosts, spec)
+        if len(passed) == len(hosts):
+            return passed, []
+        kept = set(map(id, passed))
+        removed = [host for host in hosts if id(host) not in kept]
+        return passed, [Removal(host_filter.name, len(removed),
+                                host_filter.removal_reason(removed, spec))]

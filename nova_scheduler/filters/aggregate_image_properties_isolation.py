@@ -28,6 +28,8 @@ def mismatch(host_state, spec):
 
 
 class AggregateImagePropertiesIsolation(filters.BaseHostFilter):
+    RUN_ON_REBUILD = True
+
     def host_passes(self, host_state, spec):
         return mismatch(host_state, spec) is None
 

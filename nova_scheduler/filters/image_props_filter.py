@@ -69,6 +69,8 @@ def version_satisfies(version, requirement):
 
 
 class ImagePropertiesFilter(filters.BaseHostFilter):
+    RUN_ON_REBUILD = True
+
     def host_passes(self, host_state, spec):
         wanted = requested_instance(spec)
         if not any(wanted):

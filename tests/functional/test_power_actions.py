@@ -351,7 +351,7 @@ def _notifications(uuid):
 
 
 def test_versioned_notifications(running, server):
-    act(running, server, {'os-stop': None})
+    stop_request_id = act(running, server, {'os-stop': None}).headers['x-openstack-request-id']
     wait_settled(running, server, 'SHUTOFF')
     act(running, server, {'os-start': None})
     # The compute sends .end just after the record shows the end state.
@@ -363,10 +363,15 @@ def test_versioned_notifications(running, server):
                     ('instance.power_off.start', 'INFO'), ('instance.power_off.end', 'INFO'),
                     ('instance.power_on.start', 'INFO'), ('instance.power_on.end', 'INFO'),
                     ('instance.lock', 'INFO')]
-    end = [m for _c, m, _p, _r in test_notifications.NOTIFICATIONS
-           if m['event_type'] == 'instance.power_off.end'][-1]
+    end_context, end = [(c, m) for c, m, _p, _r in test_notifications.NOTIFICATIONS
+                        if m['event_type'] == 'instance.power_off.end'][-1]
+    assert end_context['request_id'] == stop_request_id
     assert end['publisher_id'] == 'nova-compute:test-host'
     data = end['payload']['nova_object.data']
     assert (data['state'], data['power_state'], data['task_state']) == (
         'stopped', 'shutdown', None)
-    assert data['flavor']['name'] == 'small'
+    assert data['flavor']['nova_object.data']['name'] == 'small'
+    # The request's id and its initiator, as Nova's payloads carry them.
+    assert (data['action_initiator_user'], data['action_initiator_project']) == (
+        'demo', 'demo')
+    assert data['request_id'] == stop_request_id

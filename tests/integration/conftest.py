@@ -171,7 +171,8 @@ class Deployment:
         """An openstacksdk connection to nova-api (noauth2: the admin)."""
         return openstack_connection.Connection(
             auth_type='none', compute_endpoint_override=self.compute_endpoint,
-            image_endpoint_override=self.endpoint + '/image')
+            image_endpoint_override=self.endpoint + '/image',
+            network_endpoint_override=self.endpoint + '/network')
 
     def raw_image(self, sdk, name, **attributes):
         """A small raw image named ``name`` uploaded to nova-api's /image."""

@@ -382,7 +382,8 @@ def write_clouds_yaml(path, cloud, endpoint):
     create, keypair create/delete) even when it never calls it; with no
     Keystone, version discovery must still succeed somewhere, so identity
     points at the API root, which answers a version document. The image
-    endpoint is nova-api's own /image (served with [image] backend=local).
+    endpoint is nova-api's own /image (served with [image] backend=local),
+    the network endpoint its /network (the built-in network service).
     """
     path = pathlib.Path(path)
     path.write_text(
@@ -391,7 +392,8 @@ def write_clouds_yaml(path, cloud, endpoint):
         '    auth_type: none\n'
         '    compute_endpoint_override: %s/v2.1\n'
         '    image_endpoint_override: %s/image\n'
+        '    network_endpoint_override: %s/network\n'
         '    identity_endpoint_override: %s/\n'
         "    identity_api_version: '3'\n"
-        '    region_name: RegionOne\n' % (cloud, endpoint, endpoint, endpoint))
+        '    region_name: RegionOne\n' % (cloud, endpoint, endpoint, endpoint, endpoint))
     return str(path)

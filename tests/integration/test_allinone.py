@@ -35,6 +35,7 @@ def start_allinone(workdir, driver, config=''):
     clouds_yaml = data_dir / 'clouds.yaml'
     entry = yaml.safe_load(clouds_yaml.read_text())['clouds']['nova-allinone']
     assert entry['compute_endpoint_override'] == endpoint + '/v2.1'
+    assert entry['network_endpoint_override'] == endpoint + '/network'
     assert (workdir / '.config' / 'openstack' / 'clouds.yaml').exists()
     return daemon, harness.OpenStackCLI(clouds_yaml, 'nova-allinone')
 
@@ -50,6 +51,8 @@ def test_allinone_with_the_fake_driver(tmp_path):
             'nova-conductor', 'nova-scheduler', 'nova-compute'}
         flavors = {row['Name'] for row in cli.json('flavor', 'list')}
         assert {'m1.tiny', 'm1.small', 'm1.medium', 'm1.large', 'm1.xlarge'} <= flavors
+        # The built-in network service answers at the entry's network endpoint.
+        assert cli.json('network', 'list') == []
     finally:
         assert daemon.stop() == 0
 

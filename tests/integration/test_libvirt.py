@@ -3,7 +3,7 @@ with virt_type = qemu (TCG), every daemon its own process over RabbitMQ and
 MariaDB, the ``openstack`` CLI as the caller (see libvirt_cloud.py for the
 deployment and how the test guest is uploaded).
 
-One server goes through create, the console log, stop, start, a soft and a
+One server goes through create, the console log, its diagnostics, stop, start, a soft and a
 hard reboot, pause, unpause, suspend, resume, a shutdown from inside (the
 power state sync shows SHUTOFF) and delete; after each step ``virsh`` must
 agree with the API. After delete no domain, no disk and no allocation
@@ -101,7 +101,23 @@ def test_server_lifecycle_on_a_real_guest(cloud, hypervisor, mariadb):
     domain_xml = virsh('dumpxml', uuid).stdout
     assert str(disk) in domain_xml and '<nova:owner>' in domain_xml
 
+    # Live figures from libvirt through the compute: the running guest's.
+    status, diagnostics = cloud.get('/servers/%s/diagnostics' % uuid, version='2.48')
+    assert status == 200, diagnostics
+    assert (diagnostics['state'], diagnostics['driver'], diagnostics['hypervisor']) == (
+        'running', 'libvirt', 'qemu')
+    assert diagnostics['num_cpus'] == 1 and diagnostics['cpu_details'][0]['time'] > 0
+    assert diagnostics['memory_details']['maximum'] == 256
+    assert diagnostics['disk_details'][0]['read_bytes'] > 0, 'the guest read its disk'
+    assert 0 <= diagnostics['uptime'] < 600
+    status, legacy = cloud.get('/servers/%s/diagnostics' % uuid, version='2.47')
+    assert status == 200 and legacy['memory'] == 256 * 1024 and legacy['vda_read'] > 0
+    shown = cli.json('server', 'show', '--diagnostics', uuid)
+    assert (shown['driver'], shown['state'], shown['num_disks']) == ('libvirt', 'running', 1)
+
     act('stop', 'SHUTOFF', 'shut off')
+    status, fault = cloud.get('/servers/%s/diagnostics' % uuid, version='2.48')
+    assert status == 409 and 'power state shutdown' in fault['conflictingRequest']['message']
     assert 'NOVA-TEST-GUEST-POWEROFF' in cloud.console_file(uuid), 'a clean (ACPI) shutdown'
     act('start', 'ACTIVE', 'running')
     seen(2, ACPI_READY)

@@ -34,3 +34,38 @@ def test_target_cell_sets_the_cell_facade():
         assert cctx.cell_uuid == 'c1'
         assert cctx.db_connection is not None
     assert ctx.db_connection is None
+
+
+def _current_request_id():
+    from oslo_context import context as oslo_context
+    current = oslo_context.get_current()
+    return current.request_id if current is not None else None
+
+
+def test_a_context_from_rpc_is_the_threads_current_one():
+    """What oslo.log prints the request id of, in the RPC worker thread
+    that deserialized it."""
+    import threading
+    serializer = rpc.RequestContextSerializer()
+    sent = serializer.serialize_context(nova_context.RequestContext(
+        user_id='u1', project_id='p1', request_id='req-from-the-api'))
+    seen = []
+
+    def worker():
+        serializer.deserialize_context(sent)
+        seen.append(_current_request_id())
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert seen == ['req-from-the-api']
+
+
+def test_run_as_current_carries_the_context_into_a_pool_thread():
+    from concurrent import futures
+    ctx = nova_context.RequestContext(user_id='u1', project_id='p1', request_id='req-pool')
+    with futures.ThreadPoolExecutor(max_workers=1) as pool:
+        # A pool thread that served another request before.
+        pool.submit(nova_context.RequestContext, request_id='req-earlier').result()
+        assert pool.submit(_current_request_id).result() == 'req-earlier'
+        assert pool.submit(nova_context.run_as_current, ctx,
+                           _current_request_id).result() == 'req-pool'

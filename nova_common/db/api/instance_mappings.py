@@ -77,9 +77,11 @@ def set_cell(context, uuid, cell_uuid):
         return _as_dict(row, cell)
 
 
-def mark_queued_for_delete(context, uuid):
+def mark_queued_for_delete(context, uuid, queued=True):
+    """Set when the server is deleted or soft-deleted; ``queued`` False
+    again when a soft-deleted server is restored."""
     with engines.api_writer(context) as session:
-        _get_row(session, uuid).queued_for_delete = True
+        _get_row(session, uuid).queued_for_delete = queued
 
 
 def delete(context, uuid):

@@ -19,10 +19,10 @@ _COLUMNS = ('uuid', 'project_id', 'display_name', 'vm_state', 'memory_mb', 'vcpu
             'created_at', 'deleted')
 
 
-def active_in_window(context, period_start, period_stop, project_id=None):
+def active_in_window(context, period_start, period_stop, project_id=None, host=None):
     """The instances of the targeted cell that ran between ``period_start``
-    and ``period_stop`` (naive UTC datetimes), of ``project_id`` when given,
-    oldest first (created_at, then uuid)."""
+    and ``period_stop`` (naive UTC datetimes), of ``project_id`` and on
+    ``host`` when given, oldest first (created_at, then uuid)."""
     query = sa.select(*[INSTANCES.c[name] for name in _COLUMNS]).where(
         INSTANCES.c.launched_at.is_not(None),
         INSTANCES.c.launched_at < period_stop,
@@ -30,6 +30,8 @@ def active_in_window(context, period_start, period_stop, project_id=None):
                INSTANCES.c.terminated_at > period_start))
     if project_id is not None:
         query = query.where(INSTANCES.c.project_id == project_id)
+    if host is not None:
+        query = query.where(INSTANCES.c.host == host)
     query = query.order_by(INSTANCES.c.created_at, INSTANCES.c.uuid)
     with engines.cell_reader(context) as session:
         rows = session.execute(query).all()

@@ -372,6 +372,16 @@ def _flavorid_of(session):
     return extracted
 
 
+def _deleted_filter(deleted):
+    """Nova's ``deleted`` filter: soft-deleted servers count as deleted
+    (True: deleted or soft-deleted; False: neither)."""
+    soft_deleted = INSTANCES.c.vm_state == compute_states.SOFT_DELETED
+    if deleted:
+        return sa.or_(INSTANCES.c.deleted != 0, soft_deleted)
+    return sa.and_(INSTANCES.c.deleted == 0,
+                   sa.or_(INSTANCES.c.vm_state.is_(None), sa.not_(soft_deleted)))
+
+
 def _filter_clauses(session, filters):
     clauses = []
     for name, value in filters.items():
@@ -389,7 +399,7 @@ def _filter_clauses(session, filters):
         elif name == 'changes-before':
             clauses.append(INSTANCES.c.updated_at <= as_datetime(value))
         elif name == 'deleted':
-            clauses.append(INSTANCES.c.deleted != 0 if value else INSTANCES.c.deleted == 0)
+            clauses.append(_deleted_filter(value))
         elif name in TAG_FILTERS:
             clauses.append(_tag_clause(name, _as_list(value)))
         else:
@@ -408,7 +418,8 @@ def list(context, filters=None, sort_keys=None, sort_dirs=None, limit=None,  # n
     display_description); ``status`` (API statuses); ``flavor`` (a
     flavorid); ``changes-since`` / ``changes-before`` (updated_at bounds);
     ``tags``, ``tags-any``, ``not-tags``, ``not-tags-any`` (lists of tags);
-    ``deleted`` (True: deleted only, False: live only, absent: both).
+    ``deleted`` (True: deleted or soft-deleted only, False: neither,
+    absent: both).
 
     ``marker`` is the uuid of the last instance of the previous page
     (MarkerNotFound when this cell does not hold it) or, when that instance
@@ -455,6 +466,18 @@ def count_by_project(context, project_id, user_id=None):
     with engines.cell_reader(context) as session:
         instances, cores, ram = session.execute(query).one()
     return {'instances': int(instances), 'cores': int(cores), 'ram': int(ram)}
+
+
+def count_by_state(context):
+    """{(vm_state, task_state): number of live instances}, in one grouped
+    query (the metrics' servers per status)."""
+    query = (sa.select(INSTANCES.c.vm_state, INSTANCES.c.task_state,
+                       sa.func.count(INSTANCES.c.id))
+             .where(INSTANCES.c.deleted == 0)
+             .group_by(INSTANCES.c.vm_state, INSTANCES.c.task_state))
+    with engines.cell_reader(context) as session:
+        return {(vm_state, task_state): int(count)
+                for vm_state, task_state, count in session.execute(query)}
 
 
 # --- state transitions ------------------------------------------------------------
@@ -592,6 +615,35 @@ def set_system_metadata_items(context, uuid, items):
                     SYSTEM_METADATA.c.instance_uuid == uuid, SYSTEM_METADATA.c.deleted == 0,
                     SYSTEM_METADATA.c.key == key).values(value=value,
                                                          updated_at=timeutils.utcnow()))
+
+
+def replace_system_metadata_prefix(context, uuid, prefix, items):
+    """Make the system metadata keys starting with ``prefix`` exactly
+    ``items`` (whose keys all start with it): the others of the prefix are
+    deleted. A rebuild swaps the image_* copy of the image's properties so."""
+    with engines.cell_writer(context) as session:
+        _live_row(session, uuid)
+        now = timeutils.utcnow()
+        stale = SYSTEM_METADATA.c.key.startswith(prefix, autoescape=True)
+        if items:
+            stale = sa.and_(stale, SYSTEM_METADATA.c.key.notin_(sorted(items)))
+        session.execute(SYSTEM_METADATA.update().where(
+            SYSTEM_METADATA.c.instance_uuid == uuid, SYSTEM_METADATA.c.deleted == 0,
+            stale).values(deleted=SYSTEM_METADATA.c.id, deleted_at=now, updated_at=now))
+        set_system_metadata_items(context, uuid, items)
+
+
+def delete_system_metadata_items(context, uuid, keys):
+    """Mark the instance's system metadata items ``keys`` deleted (those
+    it has)."""
+    if not keys:
+        return
+    now = timeutils.utcnow()
+    with engines.cell_writer(context) as session:
+        session.execute(SYSTEM_METADATA.update().where(
+            SYSTEM_METADATA.c.instance_uuid == uuid, SYSTEM_METADATA.c.deleted == 0,
+            SYSTEM_METADATA.c.key.in_(tuple(keys))).values(
+                deleted=SYSTEM_METADATA.c.id, deleted_at=now, updated_at=now))
 
 
 # --- tags ----------------------------------------------------------------------------

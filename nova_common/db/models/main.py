@@ -226,3 +226,25 @@ class ConsoleAuthToken(BASE, models.TimestampMixin, models.ModelBase):
     internal_access_path = Column(String(255))
     instance_uuid = Column(String(36), ForeignKey('instances.uuid'), nullable=False)
     expires = Column(Integer, nullable=False)
+
+
+class TaskLog(BASE, _Base):
+    """One run of a compute's periodic audit (instance_usage_audit) for
+    one period: RUNNING, then DONE with its item and error counts."""
+    __tablename__ = 'task_log'
+    __table_args__ = (
+        Index('ix_task_log_period_beginning', 'period_beginning'),
+        Index('ix_task_log_host', 'host'),
+        Index('ix_task_log_period_ending', 'period_ending'),
+        UniqueConstraint('task_name', 'host', 'period_beginning', 'period_ending',
+                         name='uniq_task_name_x_host_x_period_beginning_x_period_ending'),
+    )
+    id = Column(Integer, primary_key=True, nullable=False)
+    task_name = Column(String(255), nullable=False)
+    state = Column(String(255), nullable=False)
+    host = Column(String(255), nullable=False)
+    period_beginning = Column(DateTime, nullable=False)
+    period_ending = Column(DateTime, nullable=False)
+    message = Column(String(255), nullable=False)
+    task_items = Column(Integer(), default=0)
+    errors = Column(Integer(), default=0)

@@ -26,6 +26,7 @@ from nova_common.conf import CONF
 from nova_common import exception
 from nova_compute.virt import driver
 from nova_compute.virt.libvirt import config
+from nova_compute.virt.libvirt import diagnostics
 from nova_compute.virt.libvirt import events
 from nova_compute.virt.libvirt import guest as libvirt_guest
 from nova_compute.virt.libvirt import host as libvirt_host
@@ -33,7 +34,9 @@ from nova_compute.virt.libvirt import image_cache
 from nova_compute.virt.libvirt import imagebackend
 from nova_compute.virt.libvirt import instance_config
 from nova_compute.virt.libvirt import instance_files
+from nova_compute.virt.libvirt import rescue
 from nova_compute.virt.libvirt import resources
+from nova_compute.virt.libvirt import snapshot
 
 LOG = logging.getLogger(__name__)
 
@@ -243,6 +246,26 @@ class LibvirtDriver(driver.ComputeDriver):
     def resume(self, context, instance):
         libvirt_guest.start(self._domain(instance))
 
+    # --- rescue (rescue.py) ----------------------------------------------------
+
+    def rescue(self, context, instance, rescue_image, rescue_password):
+        """Boot from ``rescue_image`` with the instance's disk as vdb;
+        ``rescue_password`` cannot reach a guest without a config drive
+        and is not used."""
+        rescue.rescue(self.host.connection(), self._domain(instance), self.image_cache,
+                      context, instance, rescue_image)
+
+    def unrescue(self, context, instance):
+        rescue.unrescue(self.host.connection(), self._domain(instance), instance)
+
+    # --- snapshots (snapshot.py) ------------------------------------------------
+
+    def snapshot(self, context, instance, image_id, update_task_state):
+        """A flattened qcow2 copy of the root disk, the guest paused while
+        it is made, uploaded into ``image_id``."""
+        snapshot.snapshot(self.host.lookup(instance['uuid']), context, instance, image_id,
+                          update_task_state)
+
     def get_console_output(self, context, instance):
         """The end of the serial console log (virtlogd writes it), at most
         MAX_CONSOLE_BYTES; the API trims it to the lines asked for."""
@@ -255,6 +278,12 @@ class LibvirtDriver(driver.ComputeDriver):
             self._domain(instance)
             return ''
         return data.decode('utf-8', errors='replace')
+
+    def get_instance_diagnostics(self, instance):
+        return diagnostics.instance_diagnostics(self._domain(instance), instance)
+
+    def get_diagnostics(self, instance):
+        return diagnostics.legacy_diagnostics(self._domain(instance))
 
 
 @contextlib.contextmanager

@@ -297,3 +297,31 @@ def test_power_off_waits_for_a_clean_shutdown_then_forces(driver, tmp_path):
     driver.power_off(instance, timeout=30)
     assert time.monotonic() - started < 5, 'a paused guest cannot answer ACPI: forced at once'
     assert driver.get_power_state(instance) == states.SHUTDOWN
+
+
+def test_diagnostics_of_a_running_guest(driver, tmp_path):
+    """The test driver answers info, vcpus and blockStats with its own
+    figures: both forms carry them, shaped as Nova's."""
+    instance = make_instance(disk_image(tmp_path), launched_at='2024-01-02T03:04:05Z')
+    driver.spawn(CONTEXT, instance, None)
+    domain = domain_of(driver, instance)
+
+    standard = driver.get_instance_diagnostics(instance)
+    assert (standard['state'], standard['driver'], standard['hypervisor']) == (
+        'running', 'libvirt', 'qemu')
+    # No pid file for a test-driver domain: counted from launched_at.
+    assert standard['uptime'] > 3600
+    assert standard['num_cpus'] == len(standard['cpu_details']) == domain.info()[3]
+    assert standard['memory_details']['maximum'] == domain.maxMemory() // 1024
+    assert standard['num_disks'] == 1
+    assert set(standard['disk_details'][0]) == {'read_bytes', 'read_requests', 'write_bytes',
+                                                'write_requests', 'errors_count'}
+
+    legacy = driver.get_diagnostics(instance)
+    assert legacy['memory'] == domain.maxMemory()
+    assert {'cpu0_time', 'vda_read', 'vda_read_req', 'vda_write', 'vda_write_req',
+            'vda_errors'} <= set(legacy)
+
+    driver.destroy(CONTEXT, instance)
+    with pytest.raises(exception.InstanceNotFound):
+        driver.get_instance_diagnostics(instance)

@@ -10,6 +10,7 @@ served by nova-api under /image when ``[image] backend = local``.
     PUT    /image/v2/images/{id}/file       upload (application/octet-stream)
     GET    /image/v2/images/{id}/file       download (204 when no data)
     PUT    /image/v2/images/{id}/tags/{tag}, DELETE the same
+    POST   /image/v2/images/{id}/members    add a member (pending) to a shared image
     GET    /image/v2/schemas/{image,images,member,members}   (image_schemas.py)
 
 Callers authenticate as for the compute API (``auth.wrap``). Errors have
@@ -168,6 +169,7 @@ class ImagesAPI:
             ('GET', r'/v2/images/(?P<image_id>[^/]+)/file', self.download),
             ('PUT', r'/v2/images/(?P<image_id>[^/]+)/tags/(?P<tag>[^/]+)', self.add_tag),
             ('DELETE', r'/v2/images/(?P<image_id>[^/]+)/tags/(?P<tag>[^/]+)', self.delete_tag),
+            ('POST', r'/v2/images/(?P<image_id>[^/]+)/members', self.add_member),
         ]
         self.routes = [(method, re.compile('^%s$' % pattern), func)
                        for method, pattern, func in self.routes]
@@ -278,6 +280,15 @@ class ImagesAPI:
     def delete_tag(self, req, context, image_id, tag):
         self.store.delete_tag(context, image_id, tag)
         return webob.Response(status=204, content_type=None)
+
+    def add_member(self, req, context, image_id):
+        body = _read_json(req)
+        member_id = body.get('member') if isinstance(body, dict) else None
+        if not isinstance(member_id, str) or not member_id:
+            raise exception.Invalid("Provided object does not match schema 'member': "
+                                    "'member' is a required property")
+        member = self.store.add_member(context, image_id, member_id)
+        return _json(200, dict(member, schema='/v2/schemas/member'))
 
 
 class UnsupportedMediaType(exception.UnsupportedMediaType):

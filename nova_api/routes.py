@@ -30,6 +30,7 @@ from nova_api.controllers import server_delete
 from nova_api.controllers import server_external_events
 from nova_api.controllers import server_diagnostics
 from nova_api.controllers import server_groups
+from nova_api.controllers import server_ips
 from nova_api.controllers import server_metadata
 from nova_api.controllers import server_password
 from nova_api.controllers import server_tags
@@ -48,7 +49,7 @@ CONTROLLERS = (
     instance_actions, server_groups, server_diagnostics,
     simple_tenant_usage, server_password, volume_attachments, extensions,
     server_external_events, instance_usage_audit_log, networks, security_groups,
-    hosts, images, image_metadata,
+    hosts, images, image_metadata, server_ips,
 )
 
 

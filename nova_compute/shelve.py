@@ -38,6 +38,8 @@ UNSHELVE_EVENT = 'compute_unshelve_instance'
 SHELVED_AT = 'shelved_at'
 SHELVED_IMAGE_ID = 'shelved_image_id'
 SHELVED_HOST = 'shelved_host'
+INTERRUPTED_UNSHELVE = ('The compute service on %s restarted while this instance was being '
+                        'unshelved; it stays offloaded.')
 
 # What a driver's snapshot reports, as the task states of a shelve.
 _SHELVING_TASKS = {states.IMAGE_PENDING_UPLOAD: states.SHELVING_IMAGE_PENDING_UPLOAD,
@@ -332,3 +334,7 @@ def abandon(context, driver, conductor_api, instance):
                       'task_state': instance['task_state']})
     except snapshot.SUPERSEDED:
         LOG.info('Instance %s moved on meanwhile', instance['uuid'])
+        return
+    conductor_api.instance_fault_create(context, instance['uuid'], 500,
+                                        INTERRUPTED_UNSHELVE % instance['host'],
+                                        host=instance['host'])

@@ -44,7 +44,8 @@ class ConductorManager(manager.Manager):
         def interval():
             return CONF.conductor.lost_build_check_interval
         return [('bury_lost_build_requests', lost_builds.bury_lost_build_requests, interval),
-                ('end_overdue_builds', lost_builds.end_overdue_builds, interval)]
+                ('end_overdue_builds', lost_builds.end_overdue_builds, interval),
+                ('end_lost_unshelves', lost_builds.end_lost_unshelves, interval)]
 
     def service_report(self, context, host, binary, topic, version):
         return persistence.service_report(context, host, binary, topic, version)

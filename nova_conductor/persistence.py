@@ -11,6 +11,7 @@ from nova_common.db.api import instance_actions
 from nova_common.db.api import instances
 from nova_common.db.api import services
 from nova_common.db import engines
+from nova_common.network import api as network_api
 from nova_conductor import deleted_records
 from nova_conductor import ledger_access
 
@@ -70,10 +71,13 @@ def _soft_delete(context, uuid):
 
 
 def instance_destroy(context, uuid):
-    """Soft-delete the instance, free its claim and forget its API
-    records (deleted_records)."""
+    """Soft-delete the instance, free its claim, release its ports (the
+    reclaim of a soft-deleted server; an API delete did it already) and
+    forget its API records (deleted_records)."""
     instance = _soft_delete(context, uuid)
     ledger_access.release(context, uuid)
+    if ledger_access.available():
+        network_api.deallocate(context, instance)
     deleted_records.forget(context, uuid)
     return instance
 

@@ -18,7 +18,9 @@ def is_rebuild(spec):
     return 'rebuild' in ((spec.get('scheduler_hints') or {}).get(CHECK_TYPE_HINT) or ())
 
 
-def _at_destination(hosts, destination):
+def at_destination(hosts, destination):
+    """The host states of ``requested_destination``'s host (and node, when
+    it names one)."""
     host = (destination.get('host') or '').lower()
     node = (destination.get('node') or '').lower()
     return [state for state in hosts
@@ -30,7 +32,7 @@ def check(hosts, filter_chain, spec, selection):
     its node is gone or a rebuild filter refuses the new image.
     ``selection(host, resources, claimed)`` builds a Selection."""
     destination = spec.get('requested_destination') or {}
-    candidates = _at_destination(hosts, destination)
+    candidates = at_destination(hosts, destination)
     if not candidates:
         raise no_valid_host.error(len(hosts), [], 0, 1)
     removals = []

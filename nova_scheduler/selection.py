@@ -58,13 +58,20 @@ def _keep(hosts, removals, label, keep, reason=None):
 
 
 def restrict(hosts, spec):
-    """Apply ignore_hosts, force_hosts and force_nodes: (hosts left,
-    [Removal], whether hosts were forced). Forced hosts skip the filters,
-    as in Nova; their claim still has to fit."""
+    """Apply ignore_hosts, requested_destination, force_hosts and
+    force_nodes: (hosts left, [Removal], whether hosts were forced). Forced
+    hosts skip the filters, as in Nova; their claim still has to fit. A
+    requested destination (unshelve to a host, 2.91) only narrows the
+    hosts: the filters still judge it, as Nova's requested_destination."""
     removals = []
     ignored = _listed(spec.get('ignore_hosts'))
     if ignored:
         hosts = _keep(hosts, removals, 'ignore_hosts', lambda h: h.host.lower() not in ignored)
+    destination = spec.get('requested_destination') or {}
+    if destination.get('host'):
+        at_destination = {id(host) for host in rebuild_check.at_destination(hosts, destination)}
+        hosts = _keep(hosts, removals, 'requested_destination',
+                      lambda h: id(h) in at_destination, 'only %s requested' % destination['host'])
     forced_hosts = _listed(spec.get('force_hosts'))
     if forced_hosts:
         hosts = _keep(hosts, removals, 'force_hosts', lambda h: h.host.lower() in forced_hosts,

@@ -25,6 +25,7 @@ from nova_common.db import engines
 from nova_common import exception
 from nova_common import hooks
 from nova_common.image import api as image_api
+from nova_common.network import api as network_api
 from nova_common import quota
 from nova_conductor import rpcapi as conductor_rpcapi
 
@@ -99,14 +100,14 @@ def _key_pair(context, key_name):
         raise exception.Invalid('Invalid key_name provided.')
 
 
-def _networks(server, version):
-    networks = server.get('networks')
-    if networks in (None, 'none', 'auto'):
-        return networks or 'none'
-    if networks:
-        raise exception.Invalid('Network %s could not be found.'
-                                % (networks[0].get('uuid') or networks[0].get('port')))
-    return []
+def _networks(context, server, max_count):
+    """The requested networks, checked before anything is written (see
+    nova_common.network.api); a port or fixed IP serves one server only."""
+    requests = network_api.validate(context, server.get('networks'))
+    if max_count > 1 and network_api.brings_ports_or_addresses(requests):
+        raise exception.Invalid('Unable to launch multiple instances with a single '
+                                'configured port or fixed IP.')
+    return requests
 
 
 def _counts(server):
@@ -290,8 +291,8 @@ def create_servers(context, body, version):
     image = _image(context, _image_ref(server), flavor)
     key_pair = _key_pair(context, server.get('key_name'))
     zone, forced_host, forced_node = zones.requested(context, server.get('availability_zone'))
-    networks = _networks(server, version)
     min_count, max_count = _counts(server)
+    networks = _networks(context, server, max_count)
     hooks.check_create(context, {'server': server, 'flavor': _flavor_snapshot(flavor),
                                  'image': image, 'min_count': min_count,
                                  'max_count': max_count,

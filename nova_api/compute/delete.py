@@ -9,6 +9,9 @@ task in flight.
 - On a compute that is down: delete the record and free the claim here;
   the compute removes the orphan guest when it starts again.
 
+Once a server in a cell is being deleted, its ports go (those the user
+brought are unbound instead), whichever of these paths follows.
+
 A server leaves its server group as soon as its delete is accepted, with
 its request spec (a server in ERROR stays a member until deleted).
 """
@@ -27,6 +30,7 @@ from nova_common.db.api import request_specs
 from nova_common.db.api import server_groups
 from nova_common.db.api import services
 from nova_common import exception
+from nova_common.network import api as network_api
 from nova_common import notifications
 from nova_common import servicegroup
 from nova_compute import rpcapi as compute_rpcapi
@@ -89,6 +93,7 @@ def delete_server(context, instance):
         instance_actions.start(cell_context, uuid, 'delete', context.request_id,
                                context.user_id, context.project_id)
         compute_shelve.delete_shelve_image(context, instance)
+        network_api.deallocate(context, deleting)
         host = deleting.get('host')
         if cell['uuid'] == cells.CELL0_UUID or not host:
             _local_delete(cell_context, context, deleting)

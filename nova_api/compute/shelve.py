@@ -128,7 +128,10 @@ def _unshelve_offloaded(context, instance, availability_zone, host):
     spec = copy.deepcopy(stored)
     spec.update(instance_uuid=uuid, num_instances=1, availability_zone=zone,
                 image=compute_shelve.image_spec(image), ignore_hosts=[],
-                force_hosts=[host] if host else [], force_nodes=[])
+                force_hosts=[], force_nodes=[],
+                # As Nova: the host asked for narrows the scheduling, its
+                # filters still run (no valid host when it does not fit).
+                requested_destination={'host': host, 'node': None} if host else None)
     values = {'task_state': states.UNSHELVING}
     if availability_zone is not UNSET:
         values['availability_zone'] = zone

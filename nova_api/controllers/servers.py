@@ -23,6 +23,7 @@ from nova_common.db.api import request_specs
 from nova_common.db.api import server_groups as server_groups_db
 from nova_common.db.api import services as services_db
 from nova_common import exception
+from nova_common.network import api as network_api
 from nova_common.policies import flavors as flavor_policies
 from nova_common.policies import servers as server_policies
 from nova_common import policy
@@ -96,7 +97,8 @@ def _shown(req, instances, target=None, server_groups=False, all_attributes=True
                     if all_attributes else {}),
         server_groups=(server_groups_db.groups_of(context, [i['uuid'] for i in instances])
                        if server_groups else None),
-        all_attributes=all_attributes)
+        all_attributes=all_attributes,
+        addresses=network_api.addresses(context, [i['uuid'] for i in instances]))
 
 
 def _list(req, is_detail):

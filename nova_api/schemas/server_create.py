@@ -12,7 +12,8 @@ _metadata = {'type': 'object', 'patternProperties': {
 _positive_int = parameter_types.positive_integer
 _uuid = parameter_types.uuid
 _network = {'type': 'object', 'properties': {
-    'fixed_ip': {'type': 'string'}, 'port': {'type': ['string', 'null']},
+    'fixed_ip': {'type': 'string', 'oneOf': [{'format': 'ipv4'}, {'format': 'ipv6'}]},
+    'port': {'type': ['string', 'null']},
     'uuid': {'type': 'string'}}, 'additionalProperties': False}
 _tag = {'type': 'string', 'minLength': 1, 'maxLength': 60, 'pattern': '^[^,/]*$'}
 # Only the mapping a client sends for a plain image boot (the image copied to

@@ -47,7 +47,8 @@ class Shown:
     {uuid: [group uuid]} when the body shows server_groups (2.71, show and
     update), else None; ``all_attributes`` False gives the short body of an
     update below 2.75; ``host_zones``: {host: zone} of the servers' hosts
-    that an aggregate puts in a zone.
+    that an aggregate puts in a zone; ``addresses``: {uuid: addresses} from
+    the servers' ports (nova_common.network.api).
     """
     extra_specs: bool = False
     extended_attributes: bool = False
@@ -56,6 +57,7 @@ class Shown:
     host_zones: dict = dataclasses.field(default_factory=dict)
     server_groups: Optional[dict] = None
     all_attributes: bool = True
+    addresses: dict = dataclasses.field(default_factory=dict)
 
 
 def isotime(value):
@@ -212,8 +214,7 @@ def show(req, instance, shown):
         'flavor': _flavor(req, instance, shown.extra_specs),
         'created': isotime(instance.get('created_at')),
         'updated': isotime(instance.get('updated_at') or instance.get('created_at')),
-        # No networking yet: no server has an address.
-        'addresses': {},
+        'addresses': shown.addresses.get(instance['uuid'], {}),
         'accessIPv4': instance.get('access_ip_v4') or '',
         'accessIPv6': instance.get('access_ip_v6') or '',
         'links': _links(req, instance),

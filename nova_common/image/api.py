@@ -10,9 +10,14 @@ The backend follows ``[image] backend``: ``glance`` or ``local``.
 """
 import os
 
+from oslo_log import log as logging
+from oslo_utils import excutils
+
 from nova_common.conf import CONF
 from nova_common.image import glance
 from nova_common.image import local
+
+LOG = logging.getLogger(__name__)
 
 
 def backend_from_config():
@@ -38,8 +43,27 @@ class ImageAPI:
     def create(self, context, metadata):
         """A new, queued image from an image dict (name, disk_format,
         container_format, min_disk, min_ram, visibility, properties, and
-        optionally id)."""
-        return self.backend.create(context, metadata)
+        optionally id). As Nova's glance API: a ``shared`` image with an
+        ``instance_owner`` property (an administrator's snapshot of another
+        project's server) gets that project as a member, so that it sees
+        the image; when that fails the image is deleted again."""
+        image = self.backend.create(context, metadata)
+        owner = (metadata.get('properties') or {}).get('instance_owner')
+        if metadata.get('visibility') == 'shared' and owner and owner != image['owner']:
+            try:
+                self.backend.add_member(context, image['id'], owner)
+            except Exception:
+                with excutils.save_and_reraise_exception():
+                    try:
+                        self.backend.delete(context, image['id'])
+                    except Exception:  # noqa: BLE001 - the member's failure matters more
+                        LOG.exception('Could not delete image %s again', image['id'])
+        return image
+
+    def add_member(self, context, image_id, member_id):
+        """Share a ``shared`` image with the project ``member_id`` (pending,
+        as Glance adds members)."""
+        return self.backend.add_member(context, image_id, member_id)
 
     def upload(self, context, image_id, data):
         """Upload the data (a binary file object or a path); the image

@@ -159,6 +159,11 @@ class GlanceImageService:
                                  json=glance_format.create_body(metadata))
         return glance_format.from_wire(response.json())
 
+    def add_member(self, context, image_id, member_id):
+        response = self._request(context, 'POST', '/images/%s/members' % image_id, image_id,
+                                 json={'member': member_id})
+        return {key: value for key, value in response.json().items() if key != 'schema'}
+
     def update(self, context, image_id, changes):
         body = [dict({'op': op, 'path': '/' + name.replace('~', '~0').replace('/', '~1')},
                      **({} if op == 'remove' else {'value': value}))

@@ -13,6 +13,10 @@ Who sees what, as Glance does by default: an administrator sees every
 image; others see public and community images and their project's own
 (community images are listed only when asked for). Only the owner or an
 administrator changes an image; only an administrator makes one public.
+A ``shared`` image is also seen by its members' projects (kept in the
+image's ``members``, never part of its document); a member is added
+``pending`` as in Glance, and Glance lists shared images only to accepted
+members, so a pending member gets it by id but not in the image list.
 """
 import contextlib
 import copy
@@ -128,7 +132,9 @@ class LocalImageStore:
     @staticmethod
     def _visible(context, image):
         return (context.is_admin or image['visibility'] in ('public', 'community')
-                or image['owner'] == context.project_id)
+                or image['owner'] == context.project_id
+                or (image['visibility'] == 'shared'
+                    and context.project_id in (image.get('members') or {})))
 
     @staticmethod
     def _listed(context, image, visibility):
@@ -262,6 +268,25 @@ class LocalImageStore:
                 raise exception.NotFound('Tag %s not found.' % tag)
             return dict(image, tags=[t for t in image['tags'] if t != tag])
         return self._modify(context, image_id, remove)
+
+    def add_member(self, context, image_id, member_id):
+        """Share the ``shared`` image ``image_id`` with project
+        ``member_id`` (status pending); returns the member (Glance's
+        member document without its schema)."""
+        with self._locked():
+            image = self._get_visible(context, image_id)
+            self._check_modify(context, image)
+            if image['visibility'] != 'shared':
+                raise exception.Forbidden('Only shared images have members.')
+            members = dict(image.get('members') or {})
+            if member_id in members:
+                raise exception.Conflict('Member %s already has access to image %s.'
+                                         % (member_id, image_id))
+            now = _now()
+            members[member_id] = {'status': 'pending', 'created_at': now, 'updated_at': now}
+            self._save(dict(image, members=members))
+        LOG.info('Image %s shared with project %s', image_id, member_id)
+        return dict(members[member_id], image_id=image_id, member_id=member_id)
 
     def delete(self, context, image_id):
         with self._locked():

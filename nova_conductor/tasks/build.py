@@ -19,6 +19,7 @@ from nova_common.db.api import instance_mappings
 from nova_common.db.api import instances
 from nova_common.db import engines
 from nova_common import exception
+from nova_common.network import api as network_api
 from nova_common import notifications
 from nova_compute import rpcapi as compute_rpcapi
 from nova_conductor import ledger_access
@@ -29,6 +30,8 @@ LOG = logging.getLogger(__name__)
 SCHEDULER_UNAVAILABLE = 'The scheduler did not answer; no host was chosen.'
 SCHEDULING_FAILED = 'Scheduling failed; no host was chosen.'
 INTERNAL_ERROR = 'Internal error while starting the build.'
+NETWORK_FAILED = ('Build of instance %s aborted: Failed to allocate the network(s), '
+                  'not rescheduling.')
 
 
 def schedule_and_build_instances(context, scheduler_api, instance_uuids, request_spec):
@@ -71,17 +74,21 @@ def _build_in_cell(context, uuid, request_spec, selections):
                   vm_state=states.BUILDING, task_state=states.SCHEDULING,
                   availability_zone=chosen.get('availability_zone',
                                                values.get('availability_zone')))
+    if not _allocate_ports(context, values, chosen['host']):
+        return
     with nova_context.target_cell(context, cell) as cell_context:
         instance = _create_in_cell(cell_context, uuid, values, context)
         try:
             placed = _point_mapping_at_cell(context, uuid, cell)
         except Exception:
             _forget(cell_context, uuid)
+            network_api.deallocate(context, values)
             raise
         if not placed:
             LOG.info('Instance %s was deleted (or buried) while it was placed in %s',
                      uuid, cell['name'])
             _forget(cell_context, uuid)
+            network_api.deallocate(context, values)
             ledger_access.release(context, uuid)
             return
         try:
@@ -93,6 +100,19 @@ def _build_in_cell(context, uuid, request_spec, selections):
             raise
     LOG.info('Instance %s created in %s and sent to %s to build', uuid, cell['name'],
              chosen['host'])
+
+
+def _allocate_ports(context, values, host):
+    """Create and bind the server's ports on ``host`` once it is chosen (so
+    a build that finds no host leaves none); False, the server buried in
+    cell0 in ERROR and nothing of its ports left, when that fails."""
+    try:
+        network_api.allocate(context, values, host)
+    except Exception as error:  # noqa: BLE001 - any failure ends this build only
+        LOG.warning('Could not allocate the ports of %s: %s', values['uuid'], error)
+        _bury_quietly(context, values['uuid'], NETWORK_FAILED % values['uuid'])
+        return False
+    return True
 
 
 @engines.retry_on_db_error

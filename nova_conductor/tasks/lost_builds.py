@@ -14,6 +14,13 @@ ERROR, never BUILD for good. Both checks run in every conductor every
   got the cast, and, once it runs again, the builds a stopped cell
   conductor held up (its computes could not report). A compute still
   spawning such an instance finds it in ERROR and removes the guest.
+- An offloaded server still ``unshelving`` (not yet spawning) for longer
+  than [conductor] build_request_timeout lost its super-conductor or the
+  cast to its compute: it goes back to SHELVED_OFFLOADED with no task, no
+  host and a fault, its claim freed, so that it can be unshelved again.
+  Each cell conductor checks its own cell. A compute that still gets the
+  cast finds the task gone and spawns nothing; an unshelve already
+  spawning is its compute's (nova_compute/startup.py repairs it).
 """
 import datetime
 
@@ -34,6 +41,8 @@ LOG = logging.getLogger(__name__)
 
 LOST_BUILD_REQUEST = ('The build was lost before it reached a cell: no conductor placed it '
                       'within %d seconds.')
+LOST_UNSHELVE = ('The unshelve was lost: it had not reached a compute within %d seconds. '
+                 'The server stays offloaded.')
 # Nova's message for the same end.
 BUILD_TIMED_OUT = 'Instance build timed out. Set to error state.'
 
@@ -84,3 +93,43 @@ def end_overdue_builds(context):
                     instance['uuid'], timeout)
         ended.append(instance['uuid'])
     return ended
+
+
+def end_lost_unshelves(context):
+    """Back to SHELVED_OFFLOADED with no task (fault written, claim freed)
+    for the offloaded instances of this conductor's cell that are still
+    ``unshelving`` build_request_timeout seconds after the unshelve began;
+    returns their uuids."""
+    timeout = CONF.conductor.build_request_timeout
+    if not timeout:
+        return []
+    cutoff = _cutoff(timeout)
+    unshelving = engines.retry_on_db_error(instances.list)(
+        context, {'vm_state': states.SHELVED_OFFLOADED, 'task_state': states.UNSHELVING,
+                  'deleted': False})
+    ended = []
+    for instance in unshelving:
+        if instance['updated_at'] is None or instance['updated_at'] >= cutoff:
+            continue
+        if _end_lost_unshelve(context, instance['uuid'], LOST_UNSHELVE % timeout):
+            ledger_access.release(context, instance['uuid'])
+            LOG.warning('The unshelve of instance %s was lost (%d seconds without reaching '
+                        'a compute): it stays offloaded', instance['uuid'], timeout)
+            ended.append(instance['uuid'])
+    return ended
+
+
+@engines.retry_on_db_error
+def _end_lost_unshelve(context, uuid, message):
+    """No task, no host and a fault, guarded by the lost state (a
+    conductor placing it meanwhile, or another round, loses); whether this
+    call ended it."""
+    with engines.cell_writer(context):
+        try:
+            instances.update(context, uuid, {'task_state': None, 'host': None, 'node': None},
+                             expected_vm_state=[states.SHELVED_OFFLOADED],
+                             expected_task_state=[states.UNSHELVING], action='unshelve')
+        except (exception.InstanceNotFound, exception.InstanceInvalidState):
+            return False
+        instances.add_fault(context, uuid, 500, message)
+    return True

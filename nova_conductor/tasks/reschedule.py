@@ -5,6 +5,7 @@ from oslo_log import log as logging
 from nova_common import compute_states as states
 from nova_common import exception
 from nova_common.db.api import instances
+from nova_common.network import api as network_api
 from nova_common import rpc
 from nova_compute import rpcapi as compute_rpcapi
 from nova_conductor import ledger_access
@@ -38,6 +39,8 @@ def reschedule(context, instance, request_spec, alternates, reason):
             LOG.info('Instance %s was deleted before its reschedule', uuid)
             return
         LOG.info('Rescheduling instance %s to %s after: %s', uuid, selection['nodename'], reason)
+        if ledger_access.available():
+            network_api.rebind(context, uuid, selection['host'])
         compute_rpcapi.ComputeAPI(rpc.get_transport()).build_and_run_instance(
             context, selection['host'], moved, request_spec, alternates[index + 1:])
         return

@@ -176,3 +176,29 @@ def test_anti_affinity_group_with_the_cli(cloud, sdk, image, mariadb):
     cli.run('server', 'group', 'delete', 'g1')
     sdk.compute.delete_flavor(flavor)
     assert _leftovers(cloud, mariadb) == (0, 0, 0)
+
+
+def test_server_on_a_network_with_the_cli(cloud, sdk, image, mariadb):
+    """`server create --network`: the super-conductor (its own process)
+    makes the port bound to the chosen host; `server show` lists the
+    address; the port goes with the server."""
+    _hypervisors_ready(cloud, sdk)
+    flavor = sdk.compute.create_flavor(name='net.small', ram=256, vcpus=1, disk=1)
+    cli = harness.OpenStackCLI(harness.write_clouds_yaml(
+        cloud.workdir / 'clouds.yaml', 'boot', cloud.endpoint), 'boot')
+    cli.run('network', 'create', 'bootnet')
+    cli.run('subnet', 'create', '--network', 'bootnet', '--subnet-range', '10.42.0.0/24',
+            'bootsub')
+    server = cli.json('server', 'create', '--flavor', flavor.id, '--image', image.id,
+                      '--network', 'bootnet', '--wait', 'on-net')
+    [port] = cli.json('port', 'list', '--server', server['id'], '--long')
+    assert port['Fixed IP Addresses'][0]['ip_address'] == '10.42.0.2'
+    shown = cli.json('server', 'show', 'on-net')
+    assert shown['addresses'] == {'bootnet': ['10.42.0.2']}
+    bound = sdk.network.get_port(port['ID'])
+    assert (bound.device_id, bound.binding_host_id) == (server['id'],
+                                                        shown['OS-EXT-SRV-ATTR:host'])
+    cli.run('server', 'delete', '--wait', 'on-net')
+    assert list(sdk.network.ports()) == []
+    cli.run('network', 'delete', 'bootnet')
+    sdk.compute.delete_flavor(flavor)

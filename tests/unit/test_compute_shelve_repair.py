@@ -1,6 +1,7 @@
 """What a compute restarted in the middle of shelving work does with the
 instances it finds (startup.repair), with a stand-in conductor and driver."""
 from nova_common import compute_states as states
+from nova_compute import shelve
 from nova_compute import startup
 
 
@@ -9,6 +10,7 @@ class Conductor:
         self.instances = instances
         self.updates = []
         self.released = []
+        self.faults = []
 
     def instances_on_host(self, context, host):
         return self.instances
@@ -18,6 +20,9 @@ class Conductor:
 
     def release_allocations(self, context, uuid):
         self.released.append(uuid)
+
+    def instance_fault_create(self, context, uuid, code, message, host=None):
+        self.faults.append((uuid, message))
 
 
 class Driver:
@@ -54,3 +59,4 @@ def test_interrupted_shelve_tasks_are_cleared_and_an_unshelve_spawn_undone():
                       'node': None}
     assert expected == {'vm_state': states.SHELVED_OFFLOADED, 'task_state': states.SPAWNING}
     assert driver.destroyed == ['spawning'] and conductor.released == ['spawning']
+    assert conductor.faults == [('spawning', shelve.INTERRUPTED_UNSHELVE % 'h')]

@@ -81,10 +81,15 @@ def test_parallel_boots_through_three_schedulers_never_oversubscribe(cloud, sdk,
     fits = {name: int(math.floor(ledger[name]['MEMORY_MB'][0] / FLAVOR_RAM)) for name in ledger}
     assert per_node == fits, (per_node, fits)
     assert len(active) < SERVERS
-    # Every scheduler took part.
-    for index in range(SCHEDULERS):
-        log = (cloud.workdir / ('scheduler-%d.log' % index)).read_text()
-        assert 'goes to' in log, 'scheduler-%d placed nothing' % index
+    # Every scheduler took part (RabbitMQ hands the requests round; one
+    # that only got requests after the hosts were full decided "no valid
+    # host"), and the placements raced in at least two of them.
+    logs = [(cloud.workdir / ('scheduler-%d.log' % index)).read_text()
+            for index in range(SCHEDULERS)]
+    for index, log in enumerate(logs):
+        assert 'goes to' in log or 'No valid host was found' in log, (
+            'scheduler-%d decided nothing' % index)
+    assert sum('goes to' in log for log in logs) >= 2
 
 
 def _outcome(boot, index):

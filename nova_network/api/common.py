@@ -1,5 +1,6 @@
 """Helpers every resource module of the network API shares: the project a
 new resource belongs to, and the caller's list scope."""
+from nova_network.db import networks as networks_db
 from nova_network import exceptions
 
 
@@ -17,3 +18,22 @@ def owner_project(req, body):
 def list_scope(req):
     """None for an admin (everything), else the caller's project id."""
     return None if req.context.is_admin else req.context.project_id
+
+
+def network_target(resource, network):
+    """The policy target of a subnet or port: itself plus its network's
+    owner and sharing."""
+    return dict(resource, **{'network:project_id': network['project_id'],
+                             'network:tenant_id': network['project_id'],
+                             'network:shared': network['shared']})
+
+
+def network_of(req, network_id, networks=None):
+    """The network ``network_id``; ``networks`` (id -> network) caches
+    the networks a listing has read."""
+    if networks is not None and network_id in networks:
+        return networks[network_id]
+    network = networks_db.get(req.context, network_id)
+    if networks is not None:
+        networks[network_id] = network
+    return network

@@ -19,21 +19,6 @@ DEFAULTS = {'admin_state_up': True, 'device_owner': '', 'device_id': '',
             'binding:vnic_type': 'normal', 'binding:profile': {}}
 
 
-def target(port, network):
-    return dict(port, **{'network:project_id': network['project_id'],
-                         'network:tenant_id': network['project_id'],
-                         'network:shared': network['shared']})
-
-
-def _network(req, network_id, networks=None):
-    if networks is not None and network_id in networks:
-        return networks[network_id]
-    network = networks_db.get(req.context, network_id)
-    if networks is not None:
-        networks[network_id] = network
-    return network
-
-
 def view(req, port, port_target):
     return policy.strip_hidden(req.context, 'port', port, port_target)
 
@@ -54,11 +39,11 @@ def create(req):
     network = networks_db.get(req.context, body['network_id'])
     if not policy.visible(req.context, 'network', network):
         raise exceptions.NetworkNotFound(net_id=body['network_id'])
-    port_target = target(dict(DEFAULTS, **body, project_id=project_id, tenant_id=project_id),
+    port_target = common.network_target(dict(DEFAULTS, **body, project_id=project_id, tenant_id=project_id),
                          network)
     policy.enforce(req.context, 'create_port', port_target, body, DEFAULTS)
     port = ports_db.create(req.context, project_id, body)
-    return 201, {'port': view(req, port, target(port, network))}
+    return 201, {'port': view(req, port, common.network_target(port, network))}
 
 
 def index(req):
@@ -67,7 +52,7 @@ def index(req):
     networks = {}
     shown = []
     for port in ports:
-        port_target = target(port, _network(req, port['network_id'], networks))
+        port_target = common.network_target(port, common.network_of(req, port['network_id'], networks))
         if policy.visible(req.context, 'port', port_target):
             shown.append(view(req, port, port_target))
     return listing.collection(req, 'ports', shown, params, has_more)
@@ -75,7 +60,7 @@ def index(req):
 
 def _visible(req, port_id):
     port = ports_db.get(req.context, port_id)
-    port_target = target(port, _network(req, port['network_id']))
+    port_target = common.network_target(port, common.network_of(req, port['network_id']))
     if not policy.visible(req.context, 'port', port_target):
         raise exceptions.PortNotFound(port_id=port_id)
     return port, port_target
@@ -89,16 +74,16 @@ def show(req, port_id):
 def update(req, port_id):
     body = _checked_body(req.resource('port', schemas.update))
     port = ports_db.get(req.context, port_id)
-    network = _network(req, port['network_id'])
-    policy.enforce(req.context, 'update_port', target(port, network), body, defaults=port,
+    network = common.network_of(req, port['network_id'])
+    policy.enforce(req.context, 'update_port', common.network_target(port, network), body, defaults=port,
                    not_found=exceptions.PortNotFound(port_id=port_id))
     updated = ports_db.update(req.context, port_id, body)
-    return {'port': view(req, updated, target(updated, network))}
+    return {'port': view(req, updated, common.network_target(updated, network))}
 
 
 def delete(req, port_id):
     port = ports_db.get(req.context, port_id)
-    policy.enforce(req.context, 'delete_port', target(port, _network(req, port['network_id'])),
+    policy.enforce(req.context, 'delete_port', common.network_target(port, common.network_of(req, port['network_id'])),
                    not_found=exceptions.PortNotFound(port_id=port_id))
     ports_db.delete(req.context, port_id)
 

@@ -15,26 +15,9 @@ from nova_network.schemas import subnets as schemas
 DEFAULTS = {'enable_dhcp': True}
 
 
-def target(subnet, network):
-    """The policy target of a subnet: itself plus its network's owner and
-    sharing."""
-    return dict(subnet, **{'network:project_id': network['project_id'],
-                           'network:tenant_id': network['project_id'],
-                           'network:shared': network['shared']})
-
-
-def _network_of(req, network_id, networks=None):
-    if networks is not None and network_id in networks:
-        return networks[network_id]
-    network = networks_db.get(req.context, network_id)
-    if networks is not None:
-        networks[network_id] = network
-    return network
-
-
 def _visible(req, subnet_id):
     subnet = subnets_db.get(req.context, subnet_id)
-    subnet_target = target(subnet, _network_of(req, subnet['network_id']))
+    subnet_target = common.network_target(subnet, common.network_of(req, subnet['network_id']))
     if not policy.visible(req.context, 'subnet', subnet_target):
         raise exceptions.SubnetNotFound(subnet_id=subnet_id)
     return subnet, subnet_target
@@ -99,7 +82,7 @@ def create(req):
     network = networks_db.get(req.context, body['network_id'])
     if not policy.visible(req.context, 'network', network):
         raise exceptions.NetworkNotFound(net_id=body['network_id'])
-    subnet_target = target(dict(DEFAULTS, **body, project_id=project_id,
+    subnet_target = common.network_target(dict(DEFAULTS, **body, project_id=project_id,
                                 tenant_id=project_id), network)
     policy.enforce(req.context, 'create_subnet', subnet_target, body, DEFAULTS)
     subnet = subnets_db.create(req.context, project_id, _complete(body))
@@ -111,7 +94,7 @@ def index(req):
     subnets, has_more = subnets_db.list_subnets(req.context, params, common.list_scope(req))
     networks = {}
     shown = [subnet for subnet in subnets if policy.visible(
-        req.context, 'subnet', target(subnet, _network_of(req, subnet['network_id'],
+        req.context, 'subnet', common.network_target(subnet, common.network_of(req, subnet['network_id'],
                                                           networks)))]
     return listing.collection(req, 'subnets', shown, params, has_more)
 
@@ -124,7 +107,7 @@ def show(req, subnet_id):
 def update(req, subnet_id):
     body = req.resource('subnet', schemas.update)
     subnet = subnets_db.get(req.context, subnet_id)
-    subnet_target = target(subnet, _network_of(req, subnet['network_id']))
+    subnet_target = common.network_target(subnet, common.network_of(req, subnet['network_id']))
     policy.enforce(req.context, 'update_subnet', subnet_target, body, defaults=subnet,
                    not_found=exceptions.SubnetNotFound(subnet_id=subnet_id))
     net = addresses.network(subnet['cidr'])
@@ -144,7 +127,7 @@ def update(req, subnet_id):
 
 def delete(req, subnet_id):
     subnet = subnets_db.get(req.context, subnet_id)
-    subnet_target = target(subnet, _network_of(req, subnet['network_id']))
+    subnet_target = common.network_target(subnet, common.network_of(req, subnet['network_id']))
     policy.enforce(req.context, 'delete_subnet', subnet_target,
                    not_found=exceptions.SubnetNotFound(subnet_id=subnet_id))
     subnets_db.delete(req.context, subnet_id)

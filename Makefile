@@ -9,18 +9,19 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 RUN_ARGS ?=
-PYTEST_ARGS ?= -n auto --dist loadfile --durations=15
+PYTEST_ARGS ?= -n 4 --dist loadgroup --durations=15
 TEST_PATHS ?= tests/unit tests/functional tests/integration
 DEB_PACKAGES := gcc python3-dev python3-venv pkg-config libvirt-dev \
 	libvirt-daemon-system qemu-system-x86 qemu-utils dnsmasq-base \
-	rabbitmq-server mariadb-server chromium chromium-driver prometheus
+	rabbitmq-server mariadb-server chromium chromium-driver prometheus \
+	nftables busybox
 
-.PHONY: run test deb-packages services horizon genconfig genpolicy clean
+.PHONY: run test deb-packages services horizon glance genconfig genpolicy clean
 
 run: $(VENV)/.installed-run
 	$(BIN)/nova-allinone $(RUN_ARGS)
 
-test: deb-packages services horizon $(VENV)/.installed-test
+test: deb-packages services horizon glance $(VENV)/.installed-test
 	@set +e; $(BIN)/python -m pytest $(PYTEST_ARGS) $(TEST_PATHS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	exit $$status
@@ -82,6 +83,11 @@ services:
 horizon:
 	@if [ "$$(id -u)" = 0 ]; then bash tools/setup-horizon.sh; fi
 
+# Glance (and gunicorn to serve it) in its own venv, for the image backend
+# test against a real Glance (tests/integration/test_glance_backend.py).
+glance:
+	@if [ "$$(id -u)" = 0 ]; then bash tools/setup-glance.sh; fi
+
 genconfig: $(VENV)/.installed-run
 	$(BIN)/oslo-config-generator --config-file etc/nova-config-generator.conf
 
@@ -89,4 +95,4 @@ genpolicy: $(VENV)/.installed-run
 	$(BIN)/oslopolicy-sample-generator --config-file etc/nova-policy-generator.conf
 
 clean:
-	rm -rf $(VENV) .venv-keystone .venv-horizon .pytest_cache etc/nova.conf.sample etc/policy.yaml.sample
+	rm -rf $(VENV) .venv-keystone .venv-horizon .venv-glance .pytest_cache etc/nova.conf.sample etc/policy.yaml.sample

@@ -155,13 +155,21 @@ def parse_json(raw):
     return document
 
 
+# The filters compare with 32-bit INTEGER columns: any value beyond these
+# bounds selects what the bound selects, and the database never sees a
+# number it cannot hold (SQLite refuses integers past 64 bits).
+INT_FILTER_BOUNDS = (-2 ** 31 - 1, 2 ** 31)
+
+
 def int_filter(req, name):
-    """The integer value of list filter ``name`` (None when absent); 400
-    when it is not an integer."""
+    """The integer value of list filter ``name`` (None when absent),
+    clamped to INT_FILTER_BOUNDS; 400 when it is not an integer."""
     value = req.query_value(name)
     if value is None:
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise exception.Invalid('Invalid %s filter [%s]' % (name, value))
+    low, high = INT_FILTER_BOUNDS
+    return min(max(number, low), high)

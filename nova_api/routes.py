@@ -18,8 +18,10 @@ from nova_api.controllers import image_metadata
 from nova_api.controllers import images
 from nova_api.controllers import instance_actions
 from nova_api.controllers import instance_usage_audit_log
+from nova_api.controllers import interfaces
 from nova_api.controllers import keypairs
 from nova_api.controllers import limits
+from nova_api.controllers import migrations
 from nova_api.controllers import networks
 from nova_api.controllers import quota_classes
 from nova_api.controllers import quota_sets
@@ -35,6 +37,7 @@ from nova_api.controllers import server_metadata
 from nova_api.controllers import server_password
 from nova_api.controllers import server_tags
 from nova_api.controllers import servers
+from nova_api.controllers import server_live_migrate
 from nova_api.controllers import services
 from nova_api.controllers import simple_tenant_usage
 from nova_api.controllers import volume_attachments
@@ -49,7 +52,8 @@ CONTROLLERS = (
     instance_actions, server_groups, server_diagnostics,
     simple_tenant_usage, server_password, volume_attachments, extensions,
     server_external_events, instance_usage_audit_log, networks, security_groups,
-    hosts, images, image_metadata, server_ips,
+    hosts, images, image_metadata, server_ips, interfaces, migrations,
+    server_live_migrate,
 )
 
 

@@ -14,12 +14,16 @@ for one of them, within the same timeout. A hung cell database therefore
 holds only its own threads, never those of the other cells. A query that
 timed out is dropped if it had not started, and a cell that timed out
 less than [cells] down_cell_recheck_interval seconds ago answers
-CellTimeout at once instead of making every request wait for it.
+CellTimeout at once instead of making every request wait for it. So does
+a cell whose database connection failed (refused, or dropped by the
+[database] mysql_read_timeout before cell_timeout ran out): each of those
+also cost its caller a wait.
 """
 from concurrent import futures
 import threading
 import time
 
+from oslo_db import exception as db_exc
 from oslo_log import log as logging
 
 from nova_common.conf import CONF
@@ -49,6 +53,9 @@ class _CellLane:
 
     def timed_out(self, future):
         future.cancel()
+        self.mark_down()
+
+    def mark_down(self):
         self.down_until = time.monotonic() + CONF.cells.down_cell_recheck_interval
 
 
@@ -97,6 +104,8 @@ def scatter_gather(context, cells, fn, timeout=None):
             results[cell_uuid] = exception.CellTimeout(uuid=cell_uuid)
         elif future.exception() is not None:
             results[cell_uuid] = future.exception()
+            if isinstance(future.exception(), db_exc.DBConnectionError):
+                _lane(cell_uuid).mark_down()
         else:
             results[cell_uuid] = future.result()
     return results

@@ -47,6 +47,14 @@ RESCUING = 'rescuing'
 UNRESCUING = 'unrescuing'
 MIGRATING = 'migrating'
 RESIZE_PREP = 'resize_prep'
+# Resize and cold migration: prep (API) -> migrating (source) -> migrated
+# -> finish (destination) -> vm_state resized; then confirming or reverting.
+RESIZE_MIGRATING = 'resize_migrating'
+RESIZE_MIGRATED = 'resize_migrated'
+RESIZE_FINISH = 'resize_finish'
+RESIZE_REVERTING = 'resize_reverting'
+RESIZE_CONFIRMING = 'resize_confirming'
+RESIZE_TASK_STATES = (RESIZE_PREP, RESIZE_MIGRATING, RESIZE_MIGRATED, RESIZE_FINISH)
 # Snapshots and backups: the API sets the first, the compute the rest.
 IMAGE_SNAPSHOT_PENDING = 'image_snapshot_pending'
 IMAGE_SNAPSHOT = 'image_snapshot'
@@ -89,9 +97,12 @@ _STATUS_BY_TASK = {
              REBOOTING_HARD: 'HARD_REBOOT', REBOOT_PENDING_HARD: 'HARD_REBOOT',
              REBOOT_STARTED_HARD: 'HARD_REBOOT', REBUILDING: 'REBUILD',
              REBUILD_BLOCK_DEVICE_MAPPING: 'REBUILD', REBUILD_SPAWNING: 'REBUILD',
-             MIGRATING: 'MIGRATING', RESIZE_PREP: 'RESIZE'},
+             MIGRATING: 'MIGRATING', RESIZE_PREP: 'RESIZE', RESIZE_MIGRATING: 'RESIZE',
+             RESIZE_MIGRATED: 'RESIZE', RESIZE_FINISH: 'RESIZE'},
     STOPPED: {REBUILDING: 'REBUILD', REBUILD_BLOCK_DEVICE_MAPPING: 'REBUILD',
-              REBUILD_SPAWNING: 'REBUILD', RESIZE_PREP: 'RESIZE'},
+              REBUILD_SPAWNING: 'REBUILD', RESIZE_PREP: 'RESIZE', RESIZE_MIGRATING: 'RESIZE',
+              RESIZE_MIGRATED: 'RESIZE', RESIZE_FINISH: 'RESIZE'},
+    RESIZED: {RESIZE_REVERTING: 'REVERT_RESIZE'},
     PAUSED: {MIGRATING: 'MIGRATING'},
     ERROR: {REBUILDING: 'REBUILD', REBUILD_BLOCK_DEVICE_MAPPING: 'REBUILD',
             REBUILD_SPAWNING: 'REBUILD'},

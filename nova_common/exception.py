@@ -122,6 +122,11 @@ class ComputeHostNotFound(HostNotFound):
     msg_fmt = 'Compute host %(host)s could not be found.'
 
 
+class ComputeServiceInUse(Invalid):
+    """An evacuation from a host whose compute service is still up."""
+    msg_fmt = 'Compute service of %(host)s is still in use.'
+
+
 class AggregateNotFound(NotFound):
     msg_fmt = 'Aggregate %(aggregate_id)s could not be found.'
 
@@ -207,6 +212,11 @@ class ServiceNotUnique(Invalid):
 
 class ComputeServiceUnavailable(Invalid):
     msg_fmt = 'Compute service of %(host)s is unavailable at this time.'
+
+
+class MigrationPreCheckError(Invalid):
+    """A host refused a live migration in its checks before it started."""
+    msg_fmt = 'Migration pre-check error: %(reason)s'
 
 
 class FeatureNotSupported(NovaException):
@@ -302,6 +312,14 @@ class CellNotResponding(ServiceUnavailable):
                'instance info is not available.')
 
 
+class MigrationNotFound(NotFound):
+    msg_fmt = 'Migration %(migration_id)s could not be found.'
+
+
+class MigrationNotFoundForInstance(MigrationNotFound):
+    msg_fmt = 'Migration %(migration_id)s not found for instance %(instance_id)s'
+
+
 class InstanceActionNotFound(NotFound):
     msg_fmt = 'Action %(request_id)s not found'
 
@@ -343,3 +361,25 @@ class VolumeNotFound(NotFound):
 
 class VolumeBDMNotFound(NotFound):
     msg_fmt = 'No volume Block Device Mapping with id %(volume_id)s.'
+
+
+class AttachInterfaceNotSupported(Invalid):
+    msg_fmt = 'Attaching interfaces is not supported for instance %(instance_uuid)s.'
+
+
+class NetworkInterfaceTaggedAttachNotSupported(Invalid):
+    msg_fmt = 'Tagged network interface attachment is not supported by this compute driver.'
+
+
+class InterfaceAttachFailed(NovaException):
+    """The hypervisor refused the hot-plug. Nova answers 500; this project
+    never answers 500 for a handled failure, so it is a 409 (the server
+    stays as it was, the port is given back) with Nova's message."""
+    code = 409
+    msg_fmt = 'Failed to attach network adapter device to %(instance_uuid)s'
+
+
+class InterfaceDetachFailed(NovaException):
+    """As InterfaceAttachFailed: 409 where Nova answers 500."""
+    code = 409
+    msg_fmt = 'Failed to detach network adapter device from %(instance_uuid)s'

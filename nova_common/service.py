@@ -37,14 +37,26 @@ class DatabaseReporter:
 
 
 class ConductorReporter:
-    """Keeps a compute's service record through its cell conductor."""
+    """Keeps a compute's service record through its cell conductor.
+
+    Until the first report is answered, each report waits at most
+    REGISTRATION_TIMEOUT: a compute that starts before its conductor has
+    declared its queue loses that first message (nothing was bound to take
+    it), and waiting out the whole RPC timeout for it delays the start by
+    that much. Later reports wait the usual conductor timeout."""
+
+    REGISTRATION_TIMEOUT = 5
 
     def __init__(self, conductor_api):
         self.conductor_api = conductor_api
+        self._registered = False
 
     def report(self, context, host, binary, topic):
-        return self.conductor_api.service_report(context, host, binary, topic,
-                                                 SERVICE_VERSION)
+        timeout = None if self._registered else self.REGISTRATION_TIMEOUT
+        record = self.conductor_api.service_report(context, host, binary, topic,
+                                                   SERVICE_VERSION, timeout=timeout)
+        self._registered = True
+        return record
 
 
 class PeriodicTask:

@@ -12,6 +12,7 @@ from nova_common import compute_states as states
 from nova_common.metrics import compute as compute_metrics
 from nova_compute import instance_lock
 from nova_compute import lifecycle
+from nova_compute import vifs
 
 LOG = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ def terminate(context, driver, conductor_api, instance):
                                           {'vm_state': states.ERROR, 'task_state': None},
                                           expected={'task_state': states.DELETING})
             return False
+        vifs.unplug(driver, uuid)
         deleted = conductor_api.instance_destroy(context, uuid)
         lifecycle.announce(context, host, deleted, 'delete', 'end')
     LOG.info('Instance %s deleted', uuid)

@@ -23,14 +23,20 @@ from nova_compute import deferred_delete
 from nova_compute import delete
 from nova_compute import diagnostics
 from nova_compute import external_events
+from nova_compute import interfaces
+from nova_compute import live_migration
 from nova_compute import power
 from nova_compute import power_sync
 from nova_compute import rebuild
 from nova_compute import rescue
+from nova_compute import resize
+from nova_compute import resize_confirm
+from nova_compute import rpcapi as compute_rpcapi
 from nova_compute import shelve
 from nova_compute import snapshot
 from nova_compute import startup
 from nova_compute import usage_audit
+from nova_compute import vifs
 from nova_compute.virt import driver as virt_driver
 from nova_conductor import rpcapi as conductor_rpcapi
 
@@ -42,11 +48,13 @@ USAGE_AUDIT_INTERVAL = 60
 
 
 class ComputeManager(manager.Manager):
-    target = messaging.Target(version='1.6')
+    target = messaging.Target(version='1.11')
 
     def __init__(self, host, transport=None):
         self.host = host
         self.conductor_api = conductor_rpcapi.ConductorAPI(transport=transport)
+        # Resize steps cast the next step to the other compute of the move.
+        self.compute_api = compute_rpcapi.ComputeAPI(transport)
         self.driver = None
         self.service_id = None
         # Lifecycle events arrive on a driver thread: they are handled one at
@@ -76,6 +84,7 @@ class ComputeManager(manager.Manager):
         self.service_id = record['id']
         context = nova_context.get_admin_context()
         startup.repair(context, self.host, self.driver, self.conductor_api)
+        vifs.reconcile(self.driver)
         self.update_available_resource(context)
         self.sync_power_states(context)
 
@@ -97,6 +106,12 @@ class ComputeManager(manager.Manager):
         if CONF.instance_usage_audit:
             tasks.append(('instance_usage_audit', self.instance_usage_audit,
                           lambda: USAGE_AUDIT_INTERVAL))
+        if CONF.network.network_info_refresh_interval > 0:
+            tasks.append(('refresh_network_info', self.refresh_network_info,
+                          lambda: CONF.network.network_info_refresh_interval))
+        if CONF.resize_confirm_window > 0:
+            tasks.append(('confirm_waiting_resizes', self.confirm_waiting_resizes,
+                          lambda: CONF.resize_confirm_window))
         return tasks
 
     def update_available_resource(self, context):
@@ -185,6 +200,14 @@ class ComputeManager(manager.Manager):
     def get_console_output(self, context, instance):
         return console.get_console_output(context, self.driver, instance)
 
+    # --- os-interface (1.9) -------------------------------------------------------
+
+    def attach_interface(self, context, instance, vif):
+        interfaces.attach(self.driver, self.conductor_api, context, self.host, instance, vif)
+
+    def detach_interface(self, context, instance, vif):
+        interfaces.detach(self.driver, self.conductor_api, context, self.host, instance, vif)
+
     # --- diagnostics (1.3) ----------------------------------------------------------
 
     def get_diagnostics(self, context, instance, standard=True):
@@ -195,6 +218,15 @@ class ComputeManager(manager.Manager):
     def rebuild_instance(self, context, instance, image, preserve_ephemeral=False):
         rebuild.rebuild(context, self.host, self.driver, self.conductor_api, instance, image,
                         preserve_ephemeral)
+
+    def evacuate_instance(self, context, instance, image, migration_uuid, node,
+                          target_state=None):
+        """Rebuild here a server whose host failed (1.8)."""
+        arrival = rebuild.Arrival(node=node, migration_uuid=migration_uuid,
+                                  stop=target_state == 'stopped')
+        rebuild.rebuild(context, self.host, self.driver, self.conductor_api, instance, image,
+                        arrival=arrival)
+        self._report_usage_change(context)
 
     def rescue_instance(self, context, instance, rescue_image, rescue_password):
         rescue.rescue(context, self.host, self.driver, self.conductor_api, instance,
@@ -272,6 +304,82 @@ class ComputeManager(manager.Manager):
             return
         usage_audit.audit(context, self.host, self.conductor_api)
 
+    # --- resize and cold migration (1.7) -----------------------------------------------
+
+    def _resize_steps(self):
+        return resize.Steps(self.host, self.driver, self.conductor_api, self.compute_api)
+
+    def prep_resize(self, context, instance, flavor, migration, node, clean_shutdown=True):
+        self._resize_steps().prep_resize(context, instance, flavor, migration, node,
+                                         clean_shutdown)
+
+    def resize_instance(self, context, instance, flavor, migration, clean_shutdown=True):
+        self._resize_steps().resize_instance(context, instance, flavor, migration,
+                                             clean_shutdown)
+
+    def finish_resize(self, context, instance, migration, disk_info):
+        self._resize_steps().finish_resize(context, instance, migration, disk_info)
+        self._report_usage_change(context)
+
+    def confirm_resize(self, context, instance, migration):
+        self._resize_steps().confirm_resize(context, instance, migration)
+        self._report_usage_change(context)
+
+    def revert_resize(self, context, instance, migration):
+        self._resize_steps().revert_resize(context, instance, migration)
+        self._report_usage_change(context)
+
+    def finish_revert_resize(self, context, instance, migration, error=None):
+        self._resize_steps().finish_revert_resize(context, instance, migration, error)
+        self._report_usage_change(context)
+
+    def confirm_waiting_resizes(self, context):
+        """Confirm the resizes waiting longer than [DEFAULT]
+        resize_confirm_window on this host."""
+        if self.service_id is None or CONF.resize_confirm_window <= 0:
+            return
+        resize_confirm.confirm_waiting(context, self.host, self.conductor_api,
+                                       self.compute_api, CONF.resize_confirm_window)
+
+    # --- live migration (1.11) --------------------------------------------------------
+
+    def _live_migration_steps(self):
+        return live_migration.Steps(self.host, self.driver, self.conductor_api,
+                                    self.compute_api)
+
+    def check_can_live_migrate_destination(self, context, instance, block_migration,
+                                           migration):
+        return self._live_migration_steps().check_can_live_migrate_destination(
+            context, instance, block_migration, migration)
+
+    def check_can_live_migrate_source(self, context, instance, dest_check_data):
+        return self.driver.check_can_live_migrate_source(context, instance, dest_check_data)
+
+    def pre_live_migration(self, context, instance, migrate_data, migration):
+        return self._live_migration_steps().pre_live_migration(context, instance,
+                                                               migrate_data, migration)
+
+    def live_migration(self, context, instance, migrate_data, migration):
+        self._live_migration_steps().live_migration(context, instance, migrate_data,
+                                                    migration)
+        self._report_usage_change(context)
+
+    def post_live_migration_at_destination(self, context, instance, migration):
+        self._live_migration_steps().post_live_migration_at_destination(context, instance,
+                                                                        migration)
+        self._report_usage_change(context)
+
+    def rollback_live_migration_at_destination(self, context, instance, migrate_data):
+        self._live_migration_steps().rollback_live_migration_at_destination(
+            context, instance, migrate_data)
+
+    def live_migration_abort(self, context, instance, migration_id):
+        self._live_migration_steps().live_migration_abort(context, instance, migration_id)
+
+    def live_migration_force_complete(self, context, instance, migration_id):
+        self._live_migration_steps().live_migration_force_complete(context, instance,
+                                                                   migration_id)
+
     # --- power state sync -----------------------------------------------------------
 
     def sync_power_states(self, context):
@@ -279,6 +387,13 @@ class ComputeManager(manager.Manager):
         if self.service_id is None:
             return
         power_sync.sync_all(context, self.host, self.driver, self.conductor_api)
+
+    def refresh_network_info(self, context):
+        """Re-plug the servers whose ports changed ([network]
+        network_info_refresh_interval)."""
+        if self.service_id is None:
+            return
+        vifs.refresh(context, self.host, self.driver, self.conductor_api)
 
     def manage_image_cache(self, context):
         """Let the driver age the images cached on this host, keeping those

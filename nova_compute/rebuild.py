@@ -21,7 +21,18 @@ A failure after the old guest is gone leaves nothing to go back to: the
 instance goes to ERROR with a fault (Nova's behaviour), the event finishes
 with Error and ``instance.rebuild.error`` goes out. A delete that comes
 meanwhile wins: the new guest is removed.
+
+An evacuation is a rebuild on another host (an ``Arrival``), as Nova's
+``recreate``: there is no old guest here to destroy (it is on the failed
+host), the guest is spawned on the arrival's node, and the record takes
+this host and node with its final state. The evacuation's migration goes
+``pre-migrating`` when the rebuild starts here, ``done`` when it succeeded
+(the source compute cleans up when it comes back: startup.py), ``failed``
+with the destination's part of the claim freed when it did not.
+A stopped server ends stopped; from 2.95 (``stop``) every evacuated server
+does; ``instance.evacuate`` goes out after ``instance.rebuild.end``.
 """
+import collections
 import traceback
 
 from oslo_log import log as logging
@@ -29,8 +40,10 @@ from oslo_utils import timeutils
 
 from nova_common import compute_states as states
 from nova_common import exception
+from nova_common import notifications
 from nova_compute import instance_lock
 from nova_compute import lifecycle
+from nova_compute import vifs
 
 LOG = logging.getLogger(__name__)
 
@@ -41,11 +54,39 @@ INTERRUPTED = 'The compute service on %s restarted while this instance was being
 TASK_STATES = (states.REBUILDING, states.REBUILD_BLOCK_DEVICE_MAPPING,
                states.REBUILD_SPAWNING)
 
+# An evacuation arriving here: the node to spawn on, its migration record,
+# whether the server ends stopped whatever it was (2.95).
+Arrival = collections.namedtuple('Arrival', 'node migration_uuid stop')
+
+
+def _here(instance, host, arrival):
+    """The instance as the guest here is made of it: on this host and the
+    arrival's node for an evacuation."""
+    return instance if arrival is None else dict(instance, host=host, node=arrival.node)
+
+
+def _migration_status(context, conductor_api, arrival, status, expected):
+    try:
+        conductor_api.migration_update(context, arrival.migration_uuid, {'status': status},
+                                       expected_status=expected)
+    except exception.MigrationNotFound:
+        LOG.info('Migration %s is no longer %s; not making it %s', arrival.migration_uuid,
+                 ' or '.join(expected), status)
+
+
+def _evacuation_failed(context, driver, conductor_api, arrival, uuid):
+    """The evacuation to this host ended without a guest here: its
+    ports unplugged here, the destination's part of the claim freed."""
+    if arrival is not None:
+        vifs.unplug(driver, uuid)
+        conductor_api.finish_evacuation(context, arrival.migration_uuid, 'failed')
+
 
 def rebuild(context, host, driver, conductor_api, instance, image_meta,
-            preserve_ephemeral=False):
+            preserve_ephemeral=False, arrival=None):
     """Recreate the guest of ``instance`` from ``image_meta`` (the image as
-    the API read it: id, properties, ...); see the module docstring."""
+    the API read it: id, properties, ...), here on ``arrival``'s node for
+    an evacuation; see the module docstring."""
     uuid = instance['uuid']
     with instance_lock.locked(uuid):
         try:
@@ -54,41 +95,59 @@ def rebuild(context, host, driver, conductor_api, instance, image_meta,
                 record_event={'event': EVENT, 'phase': 'start', 'host': host})
         except _SUPERSEDED as error:
             LOG.info('Not rebuilding instance %s: %s', uuid, error)
+            _evacuation_failed(context, driver, conductor_api, arrival, uuid)
             return
+        if arrival is not None:
+            _migration_status(context, conductor_api, arrival, 'pre-migrating', ['accepted'])
         lifecycle.announce(context, host, instance, 'rebuild', 'start')
-        was_stopped = instance['vm_state'] == states.STOPPED
+        ends_stopped = instance['vm_state'] == states.STOPPED or bool(arrival and arrival.stop)
         task_state = states.REBUILDING
         try:
-            driver.destroy(context, instance)
+            if arrival is None:
+                driver.destroy(context, instance)
             for task_state in TASK_STATES[1:]:
                 instance = conductor_api.instance_update(
                     context, uuid, {'task_state': task_state},
                     expected={'task_state': TASK_STATES[TASK_STATES.index(task_state) - 1]})
-            driver.spawn(context, instance, image_meta)
-            if was_stopped:
-                driver.power_off(instance, timeout=0)
+            guest = _here(instance, host, arrival)
+            if arrival is not None:
+                # The ports are bound here when the record takes this host below.
+                guest = vifs.plug(context, host, driver, conductor_api, guest)
+            driver.spawn(context, guest, image_meta)
+            if ends_stopped:
+                driver.power_off(guest, timeout=0)
         except _SUPERSEDED as error:
             LOG.info('Instance %s was deleted while it was rebuilt: %s', uuid, error)
             _quietly_destroy(context, driver, instance)
+            _evacuation_failed(context, driver, conductor_api, arrival, uuid)
             return
         except Exception as error:  # noqa: BLE001 - any failure ends in ERROR
             _fail(context, host, driver, conductor_api, instance, task_state, error)
+            _evacuation_failed(context, driver, conductor_api, arrival, uuid)
             return
+        values = {'vm_state': states.STOPPED if ends_stopped else states.ACTIVE,
+                  'task_state': None, 'power_state': driver.get_power_state(instance),
+                  'launched_at': timeutils.utcnow().isoformat()}
+        if arrival is not None:
+            values.update(host=host, node=arrival.node)
         try:
             done = conductor_api.instance_update(
-                context, uuid,
-                {'vm_state': states.STOPPED if was_stopped else states.ACTIVE,
-                 'task_state': None, 'power_state': driver.get_power_state(instance),
-                 'launched_at': timeutils.utcnow().isoformat()},
-                expected={'task_state': states.REBUILD_SPAWNING},
+                context, uuid, values, expected={'task_state': states.REBUILD_SPAWNING},
                 record_event={'event': EVENT, 'phase': 'finish', 'host': host,
                               'result': 'Success'})
         except _SUPERSEDED as error:
             LOG.info('Instance %s was deleted while it was rebuilt: %s', uuid, error)
             _quietly_destroy(context, driver, instance)
+            _evacuation_failed(context, driver, conductor_api, arrival, uuid)
             return
+        if arrival is not None:
+            _migration_status(context, conductor_api, arrival, 'done', ['pre-migrating'])
         lifecycle.announce(context, host, done, 'rebuild', 'end')
-    LOG.info('Instance %s rebuilt from image %s', uuid, (image_meta or {}).get('id'))
+        if arrival is not None:
+            notifications.instance_action(context, notifications.compute_publisher(host),
+                                          done, 'evacuate')
+    LOG.info('Instance %s rebuilt from image %s%s', uuid, (image_meta or {}).get('id'),
+             '' if arrival is None else ' on %s (evacuated)' % arrival.node)
 
 
 def _quietly_destroy(context, driver, instance):

@@ -16,15 +16,32 @@ Version history:
           unshelve_instance.
     1.5 - external_instance_event.
     1.6 - soft_delete_instance, restore_instance.
+    1.7 - Resize and cold migration (casts): prep_resize, resize_instance,
+          finish_resize, confirm_resize, revert_resize, finish_revert_resize.
+    1.8 - evacuate_instance (cast): rebuild a server of a failed host here.
+    1.9 - os-interface (calls): attach_interface, detach_interface.
+    1.11 - Live migration: check_can_live_migrate_destination,
+           check_can_live_migrate_source, pre_live_migration,
+           post_live_migration_at_destination (calls); live_migration,
+           rollback_live_migration_at_destination, live_migration_abort,
+           live_migration_force_complete (casts).
 """
 from nova_common import rpc
 
 # A short answer is expected: a compute that does not reply in this many
 # seconds is treated as unavailable.
 SHORT_CALL_TIMEOUT = 10
+# A hot-plug waits for the guest (QEMU answers a device_add at once, a
+# device_del when the guest lets the device go).
+INTERFACE_CALL_TIMEOUT = 60
+# The checks before a live migration ask libvirt and the other host.
+LIVE_MIGRATION_CHECK_TIMEOUT = 60
+# A destination getting ready for a live migration may fetch an image and
+# create disks; its post step starts the guest's bookkeeping there.
+LIVE_MIGRATION_STEP_TIMEOUT = 300
 
 TOPIC = 'compute'
-VERSION = '1.6'
+VERSION = '1.11'
 
 
 class ComputeAPI:
@@ -169,3 +186,118 @@ class ComputeAPI:
         """Power the soft-deleted guest on again and write ACTIVE."""
         self.client.prepare(server=host, version='1.6').cast(
             context, 'restore_instance', instance=instance)
+
+    # --- 1.7: resize and cold migration (casts) ---------------------------------
+
+    def _cast_17(self, context, host, method, **kwargs):
+        self.client.prepare(server=host, version='1.7').cast(context, method, **kwargs)
+
+    def prep_resize(self, context, host, instance, flavor, migration, node,
+                    clean_shutdown=True):
+        """On the destination ``host`` (node ``node``, claimed already):
+        get ready for ``instance`` and ask its source to send it."""
+        self._cast_17(context, host, 'prep_resize', instance=instance, flavor=flavor,
+                      migration=migration, node=node, clean_shutdown=clean_shutdown)
+
+    def resize_instance(self, context, host, instance, flavor, migration,
+                        clean_shutdown=True):
+        """On the source ``host``: power the guest off and send its disks."""
+        self._cast_17(context, host, 'resize_instance', instance=instance, flavor=flavor,
+                      migration=migration, clean_shutdown=clean_shutdown)
+
+    def finish_resize(self, context, host, instance, migration, disk_info):
+        """On the destination ``host``: start the guest with the new flavor."""
+        self._cast_17(context, host, 'finish_resize', instance=instance,
+                      migration=migration, disk_info=disk_info)
+
+    def confirm_resize(self, context, host, instance, migration):
+        """On the source ``host``: remove what the guest left there."""
+        self._cast_17(context, host, 'confirm_resize', instance=instance,
+                      migration=migration)
+
+    def revert_resize(self, context, host, instance, migration):
+        """On the destination ``host``: remove the resized guest."""
+        self._cast_17(context, host, 'revert_resize', instance=instance,
+                      migration=migration)
+
+    def finish_revert_resize(self, context, host, instance, migration, error=None):
+        """On the source ``host``: start the guest again as it was;
+        ``error`` (a failed step's message) ends the migration in error."""
+        self._cast_17(context, host, 'finish_revert_resize', instance=instance,
+                      migration=migration, error=error)
+
+    # --- 1.8: evacuation (cast) --------------------------------------------------
+
+    def evacuate_instance(self, context, host, instance, image, migration_uuid, node,
+                          target_state=None):
+        """Rebuild ``instance``, whose host failed, here on ``node``
+        (claimed already) from ``image``; ``target_state`` 'stopped' (2.95)
+        leaves it SHUTOFF."""
+        self.client.prepare(server=host, version='1.8').cast(
+            context, 'evacuate_instance', instance=instance, image=image,
+            migration_uuid=migration_uuid, node=node, target_state=target_state)
+
+    # --- 1.9: os-interface (calls) ---------------------------------------------
+
+    def attach_interface(self, context, host, instance, vif):
+        """Hot-plug the port ``vif`` (bound to ``host`` already) into the
+        guest; AttachInterfaceNotSupported, InterfaceAttachFailed."""
+        return self.client.prepare(server=host, version='1.9',
+                                   timeout=INTERFACE_CALL_TIMEOUT).call(
+            context, 'attach_interface', instance=instance, vif=vif)
+
+    def detach_interface(self, context, host, instance, vif):
+        """Take the port ``vif`` out of the guest; InterfaceDetachFailed."""
+        return self.client.prepare(server=host, version='1.9',
+                                   timeout=INTERFACE_CALL_TIMEOUT).call(
+            context, 'detach_interface', instance=instance, vif=vif)
+
+    # --- 1.11: live migration --------------------------------------------------------
+
+    def _call_111(self, context, host, method, timeout, **kwargs):
+        return self.client.prepare(server=host, version='1.11', timeout=timeout).call(
+            context, method, **kwargs)
+
+    def _cast_111(self, context, host, method, **kwargs):
+        self.client.prepare(server=host, version='1.11').cast(context, method, **kwargs)
+
+    def check_can_live_migrate_destination(self, context, host, instance, block_migration,
+                                           migration):
+        """Can ``instance`` come live to ``host``? Its migrate_data (a dict);
+        MigrationPreCheckError (Invalid) when it cannot."""
+        return self._call_111(context, host, 'check_can_live_migrate_destination',
+                              LIVE_MIGRATION_CHECK_TIMEOUT, instance=instance,
+                              block_migration=block_migration, migration=migration)
+
+    def check_can_live_migrate_source(self, context, host, instance, dest_check_data):
+        return self._call_111(context, host, 'check_can_live_migrate_source',
+                              LIVE_MIGRATION_CHECK_TIMEOUT, instance=instance,
+                              dest_check_data=dest_check_data)
+
+    def pre_live_migration(self, context, host, instance, migrate_data, migration):
+        return self._call_111(context, host, 'pre_live_migration',
+                              LIVE_MIGRATION_STEP_TIMEOUT, instance=instance,
+                              migrate_data=migrate_data, migration=migration)
+
+    def post_live_migration_at_destination(self, context, host, instance, migration):
+        return self._call_111(context, host, 'post_live_migration_at_destination',
+                              LIVE_MIGRATION_STEP_TIMEOUT, instance=instance,
+                              migration=migration)
+
+    def live_migration(self, context, host, instance, migrate_data, migration):
+        """The source ``host`` sends ``instance`` live to
+        migration['dest_compute']."""
+        self._cast_111(context, host, 'live_migration', instance=instance,
+                       migrate_data=migrate_data, migration=migration)
+
+    def rollback_live_migration_at_destination(self, context, host, instance, migrate_data):
+        self._cast_111(context, host, 'rollback_live_migration_at_destination',
+                       instance=instance, migrate_data=migrate_data)
+
+    def live_migration_abort(self, context, host, instance, migration_id):
+        self._cast_111(context, host, 'live_migration_abort', instance=instance,
+                       migration_id=migration_id)
+
+    def live_migration_force_complete(self, context, host, instance, migration_id):
+        self._cast_111(context, host, 'live_migration_force_complete', instance=instance,
+                       migration_id=migration_id)

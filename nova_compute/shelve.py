@@ -28,6 +28,7 @@ from nova_common.image import api as image_api
 from nova_compute import instance_lock
 from nova_compute import lifecycle
 from nova_compute import snapshot
+from nova_compute import vifs
 
 LOG = logging.getLogger(__name__)
 
@@ -137,6 +138,7 @@ def _offload_locked(context, host, driver, conductor_api, instance, clean_shutdo
     try:
         _power_off(driver, instance, clean_shutdown)
         driver.destroy(context, instance)
+        vifs.unplug(driver, uuid)
         # The guest is gone: its claim goes before the record says so, so
         # that whoever sees SHELVED_OFFLOADED sees the host's resources free.
         conductor_api.release_allocations(context, uuid)
@@ -213,7 +215,8 @@ def unshelve(context, host, driver, conductor_api, instance, image_id=None,
                 image = images.get(context, image_id)
                 # The guest boots from the snapshot; the record keeps the
                 # image the server was created from, as in Nova.
-                driver.spawn(context, dict(instance, image_ref=image['id']),
+                plugged = vifs.plug(context, host, driver, conductor_api, instance)
+                driver.spawn(context, dict(plugged, image_ref=image['id']),
                              image_spec(image))
             else:
                 driver.power_on(context, instance)
@@ -230,6 +233,7 @@ def unshelve(context, host, driver, conductor_api, instance, image_id=None,
             LOG.info('Instance %s changed while it was unshelved: %s', uuid, error)
             if offloaded:
                 _quietly(driver.destroy, context, instance)
+                vifs.unplug(driver, uuid)
             return False
         except Exception as error:  # noqa: BLE001 - any driver failure is recovered
             if offloaded:
@@ -266,6 +270,7 @@ def _fail_offloaded_unshelve(context, host, driver, conductor_api, instance, err
     details = traceback.format_exc()
     LOG.warning('Unshelving instance %s on %s failed: %s', uuid, host, error)
     _quietly(driver.destroy, context, instance)
+    vifs.unplug(driver, uuid)
     conductor_api.release_allocations(context, uuid)
     try:
         conductor_api.instance_update(
@@ -325,6 +330,7 @@ def abandon(context, driver, conductor_api, instance):
     LOG.warning('The unshelve of instance %s was interrupted; it stays offloaded',
                 instance['uuid'])
     _quietly(driver.destroy, context, instance)
+    vifs.unplug(driver, instance['uuid'])
     conductor_api.release_allocations(context, instance['uuid'])
     try:
         conductor_api.instance_update(

@@ -35,3 +35,15 @@ def claim(context, consumer_id, selection, group_uuid=None):
         return False
     return ledger.claim(context, consumer_id, selection['compute_node_uuid'],
                         selection['resources'], group_uuid=group_uuid)
+
+
+@engines.retry_on_db_error
+def move(context, source_consumer, target_consumer):
+    """Give ``source_consumer``'s claim to ``target_consumer`` (whose own
+    claim is freed): a claim passed between an instance and its migration
+    (ledger.move_allocations). 0 without [api_database] access."""
+    if not available():
+        LOG.warning('No [api_database] connection: the claim of %s stays with it',
+                    source_consumer)
+        return 0
+    return ledger.move_allocations(context, source_consumer, target_consumer)

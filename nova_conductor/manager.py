@@ -9,11 +9,18 @@ import oslo_messaging as messaging
 from nova_common.conf import CONF
 from nova_common import exception
 from nova_common import manager
+from nova_conductor import evacuations
 from nova_conductor import ledger_access
+from nova_conductor import migration_records
+from nova_conductor import network_info as host_network_info
 from nova_conductor import persistence
+from nova_conductor import port_bindings
 from nova_conductor import usage_audit
 from nova_conductor.tasks import build
+from nova_conductor.tasks import evacuate
+from nova_conductor.tasks import live_migrate
 from nova_conductor.tasks import lost_builds
+from nova_conductor.tasks import migrate
 from nova_conductor.tasks import rebuild
 from nova_conductor.tasks import reschedule
 from nova_conductor.tasks import unshelve
@@ -26,10 +33,11 @@ LOG = logging.getLogger(__name__)
 # oslo.messaging, not as server errors.
 _INSTANCE_RACES = messaging.expected_exceptions(exception.InstanceNotFound,
                                                 exception.InstanceInvalidState)
+_MIGRATION_RACES = messaging.expected_exceptions(exception.MigrationNotFound)
 
 
 class ConductorManager(manager.Manager):
-    target = messaging.Target(version='1.6')
+    target = messaging.Target(version='1.11')
 
     def __init__(self):
         self._scheduler_api = None
@@ -69,7 +77,9 @@ class ConductorManager(manager.Manager):
     @_INSTANCE_RACES
     def instance_update(self, context, uuid, values, expected, record_event=None):
         LOG.debug('Updating instance %s: %s', uuid, ', '.join(sorted(values)) or 'no change')
-        return persistence.instance_update(context, uuid, values, expected, record_event)
+        instance = persistence.instance_update(context, uuid, values, expected, record_event)
+        port_bindings.follow_host(context, uuid, values)
+        return instance
 
     @_INSTANCE_RACES
     def instance_destroy(self, context, uuid):
@@ -102,3 +112,48 @@ class ConductorManager(manager.Manager):
     def usage_audit_end(self, context, host, period_beginning, period_ending, errors,
                         message):
         usage_audit.end(context, host, period_beginning, period_ending, errors, message)
+
+    # --- 1.7: resize and cold migration -----------------------------------------
+
+    def migrate_server(self, context, cell_uuid, instance, flavor, host=None,
+                       clean_shutdown=True):
+        migrate.migrate_server(context, self.scheduler_api, cell_uuid, instance, flavor,
+                               host, clean_shutdown)
+
+    @_MIGRATION_RACES
+    def migration_update(self, context, migration_id, values, expected_status=None):
+        return migration_records.update(context, migration_id, values, expected_status)
+
+    def move_allocations(self, context, source_consumer, target_consumer):
+        return ledger_access.move(context, source_consumer, target_consumer)
+
+    def migrations_in_progress(self, context, instance_uuid):
+        return migration_records.in_progress(context, instance_uuid)
+
+    def migrations_unconfirmed(self, context, host, confirm_window):
+        return migration_records.unconfirmed(context, host, confirm_window)
+
+    # --- 1.8: evacuation -------------------------------------------------------
+
+    def evacuate_instance(self, context, cell_uuid, instance, migration_uuid, host=None,
+                          force=False, target_state=None):
+        evacuate.evacuate_instance(context, self.scheduler_api, cell_uuid, instance,
+                                   migration_uuid, host, force, target_state)
+
+    def evacuations_from_host(self, context, host):
+        return evacuations.done_from_host(context, host)
+
+    def finish_evacuation(self, context, migration_uuid, status):
+        return evacuations.finish(context, migration_uuid, status)
+
+    # --- 1.10: the host side of networking ----------------------------------------
+
+    def network_info(self, context, instance_uuid, host, serves_dhcp=True):
+        return host_network_info.network_info(context, instance_uuid, host, serves_dhcp)
+
+    # --- 1.11: live migration ------------------------------------------------------
+
+    def live_migrate_instance(self, context, cell_uuid, instance, migration_id, host=None,
+                              block_migration='auto', force=False):
+        live_migrate.live_migrate_instance(context, self.scheduler_api, cell_uuid, instance,
+                                           migration_id, host, block_migration, force)

@@ -3,6 +3,7 @@ database credentials. Everything targets this conductor's own cell
 ([database] connection). Each call is one transaction, run again when the
 database deadlocked or was briefly out of reach (engines.retry_on_db_error):
 a database restart delays a build instead of losing it."""
+from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from nova_common import compute_states as states
@@ -14,6 +15,8 @@ from nova_common.db import engines
 from nova_common.network import api as network_api
 from nova_conductor import deleted_records
 from nova_conductor import ledger_access
+
+LOG = logging.getLogger(__name__)
 
 DATETIME_FIELDS = ('launched_at', 'terminated_at', 'created_at', 'updated_at', 'deleted_at')
 
@@ -59,7 +62,26 @@ def instance_update(context, uuid, values, expected, record_event=None):
             instance = instances.get(context, uuid)
         if record_event:
             _record_event(context, uuid, **record_event)
+    if _ends_a_build(values, expected):
+        _release_quietly(context, uuid)
     return instance
+
+
+def _ends_a_build(values, expected):
+    """Whether the update puts a building instance in ERROR: its build is
+    over, and so is its claim. Freed here, in the call that wrote ERROR,
+    because the compute cannot know when such a call of its own timed out
+    and landed later (nor when its "ACTIVE" did instead)."""
+    wanted = expected.get('vm_state')
+    wanted = wanted if isinstance(wanted, (list, tuple)) else [wanted]
+    return values.get('vm_state') == states.ERROR and states.BUILDING in wanted
+
+
+def _release_quietly(context, uuid):
+    try:
+        ledger_access.release(context, uuid)
+    except Exception:  # noqa: BLE001 - ERROR is written; the compute frees it too
+        LOG.exception('Could not free the claim of instance %s, ended in ERROR', uuid)
 
 
 @engines.retry_on_db_error

@@ -19,12 +19,20 @@ Version history:
     1.5 - unshelve_instance (API -> super-conductor); instance_update
           takes system_metadata items in values.
     1.6 - usage_audit_begin, usage_audit_end (compute -> cell conductor).
+    1.7 - migrate_server (API -> super-conductor: resize, cold migration);
+          migration_update, move_allocations, migrations_unconfirmed,
+          migrations_in_progress (compute -> cell conductor).
+    1.8 - evacuate_instance (API -> super-conductor); evacuations_from_host,
+          finish_evacuation (compute -> cell conductor).
+    1.10 - network_info (compute -> cell conductor): the ports of an
+           instance as its host plumbs them (nova_common/network/model.py).
+    1.11 - live_migrate_instance (API -> super-conductor).
 """
 from nova_common.conf import CONF
 from nova_common import rpc
 
 TOPIC = 'conductor'
-VERSION = '1.6'
+VERSION = '1.11'
 
 
 class ConductorAPI:
@@ -35,9 +43,11 @@ class ConductorAPI:
     def _call(self, context, method, **kwargs):
         return self.client.prepare(version='1.1').call(context, method, **kwargs)
 
-    def service_report(self, context, host, binary, topic, version):
-        """Create the service record if needed and beat its heart; returns it."""
-        return self.client.prepare(version='1.0').call(
+    def service_report(self, context, host, binary, topic, version, timeout=None):
+        """Create the service record if needed and beat its heart; returns it.
+        ``timeout``, when given, overrides the client's for this one call."""
+        options = {'timeout': timeout} if timeout is not None else {}
+        return self.client.prepare(version='1.0', **options).call(
             context, 'service_report', host=host, binary=binary, topic=topic,
             version=version)
 
@@ -123,3 +133,89 @@ class ConductorAPI:
         return self.client.prepare(version='1.6').call(
             context, 'usage_audit_end', host=host, period_beginning=period_beginning,
             period_ending=period_ending, errors=errors, message=message)
+
+    # --- 1.7: resize and cold migration -----------------------------------------
+
+    def migrate_server(self, context, cell_uuid, instance, flavor, host=None,
+                       clean_shutdown=True):
+        """Move ``instance`` (task_state resize_prep) of cell ``cell_uuid``
+        to a host the scheduler picks for ``flavor`` (its own flavor: a
+        cold migration), or to ``host``."""
+        self.client.prepare(version='1.7').cast(
+            context, 'migrate_server', cell_uuid=cell_uuid, instance=instance, flavor=flavor,
+            host=host, clean_shutdown=clean_shutdown)
+
+    def migration_update(self, context, migration_id, values, expected_status=None):
+        """The updated migration; MigrationNotFound when its status is not
+        one of ``expected_status``."""
+        return self.client.prepare(version='1.7').call(
+            context, 'migration_update', migration_id=migration_id, values=values,
+            expected_status=expected_status)
+
+    def move_allocations(self, context, source_consumer, target_consumer):
+        """Give ``source_consumer``'s claim to ``target_consumer``, whose
+        own claim is freed; the number of allocation rows moved."""
+        return self.client.prepare(version='1.7').call(
+            context, 'move_allocations', source_consumer=source_consumer,
+            target_consumer=target_consumer)
+
+    def migrations_in_progress(self, context, instance_uuid):
+        """The migrations of ``instance_uuid`` that are not over."""
+        return self.client.prepare(version='1.7').call(
+            context, 'migrations_in_progress', instance_uuid=instance_uuid)
+
+    def migrations_unconfirmed(self, context, host, confirm_window):
+        """The resizes finished on ``host`` at least ``confirm_window``
+        seconds ago and still waiting for a confirmation."""
+        return self.client.prepare(version='1.7').call(
+            context, 'migrations_unconfirmed', host=host, confirm_window=confirm_window)
+
+    # --- 1.8: evacuation -------------------------------------------------------
+
+    def evacuate_instance(self, context, cell_uuid, instance, migration_uuid, host=None,
+                          force=False, target_state=None):
+        """Rebuild ``instance`` (task_state rebuilding, its host down) of
+        cell ``cell_uuid`` on another host: ``host`` (through the
+        scheduler, or straight there with ``force``) or one the scheduler
+        picks; ``target_state`` 'stopped' (2.95) or None."""
+        self.client.prepare(version='1.8').cast(
+            context, 'evacuate_instance', cell_uuid=cell_uuid, instance=instance,
+            migration_uuid=migration_uuid, host=host, force=force, target_state=target_state)
+
+    def evacuations_from_host(self, context, host):
+        """The evacuations away from ``host`` that are ``done`` and wait for
+        its compute to clean up, each with ``instance_host``: where the
+        instance is now (None when it was deleted)."""
+        return self.client.prepare(version='1.8').call(
+            context, 'evacuations_from_host', host=host)
+
+    def finish_evacuation(self, context, migration_uuid, status):
+        """End an evacuation and free the side of the instance's claim it
+        leaves: 'completed' (the source compute cleaned up: the source
+        node's part) or 'failed' (the destination could not rebuild: the
+        destination node's part). The migration, or None when it was
+        already over."""
+        return self.client.prepare(version='1.8').call(
+            context, 'finish_evacuation', migration_uuid=migration_uuid, status=status)
+
+    # --- 1.10: the host side of networking ----------------------------------------
+
+    def network_info(self, context, instance_uuid, host, serves_dhcp=True):
+        """The network_info list of ``instance_uuid`` on ``host``
+        (nova_common/network/model.py; ``serves_dhcp``: the host runs DHCP
+        for its networks); [] from a conductor without the API database."""
+        return self.client.prepare(version='1.10').call(
+            context, 'network_info', instance_uuid=instance_uuid, host=host,
+            serves_dhcp=serves_dhcp)
+
+    # --- 1.11: live migration ------------------------------------------------------
+
+    def live_migrate_instance(self, context, cell_uuid, instance, migration_id, host=None,
+                              block_migration='auto', force=False):
+        """Live-migrate ``instance`` (task_state migrating) of cell
+        ``cell_uuid``, its migration ``migration_id`` accepted, to ``host``
+        or where the scheduler chooses (nova_conductor/tasks/live_migrate.py)."""
+        self.client.prepare(version='1.11').cast(
+            context, 'live_migrate_instance', cell_uuid=cell_uuid, instance=instance,
+            migration_id=migration_id, host=host, block_migration=block_migration,
+            force=force)

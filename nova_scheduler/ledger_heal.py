@@ -26,6 +26,7 @@ from nova_common.db.api import build_requests
 from nova_common.db.api import cells as cells_db
 from nova_common.db.api import instances
 from nova_common.db.api import ledger
+from nova_common.db.api import migrations
 
 LOG = logging.getLogger(__name__)
 
@@ -42,13 +43,26 @@ def _batches(values):
 
 def _instance_states(context, uuids):
     """{uuid: [(deleted, vm_state, host)]} of the targeted cell's instance
-    rows (deleted ones included) among ``uuids``."""
+    rows (deleted ones included) among ``uuids``, and of its migrations
+    among them: a migration holds the source claim of a move, so it
+    stands for its instance while it is in progress, and for nothing
+    once it is over."""
     states = {}
     for batch in _batches(uuids):
         for instance in instances.list(context, {'uuid': batch}):
             states.setdefault(instance['uuid'], []).append(
                 (instance['deleted'], instance['vm_state'], instance['host']))
+        for migration in migrations.list(context, {'uuid': batch}):
+            states[migration['uuid']] = _migration_state(context, migration)
     return states
+
+
+def _migration_state(context, migration):
+    if migration['status'] in migrations.FINAL_STATUSES:
+        return [(1, compute_states.DELETED, None)]
+    found = instances.list(context, {'uuid': migration['instance_uuid']})
+    return [(row['deleted'], row['vm_state'], row['host']) for row in found] or [
+        (1, compute_states.DELETED, None)]
 
 
 def _holds_resources(row):

@@ -13,6 +13,10 @@ conductor to retry on (at most ``[scheduler] max_attempts - 1``).
 When an instance cannot be placed, the claims made for the earlier
 instances of the request are released before NoValidHost is raised: a
 request either gets every instance placed or leaves nothing behind.
+
+A spec with ``keep_other_allocations`` (an evacuation) claims the chosen
+host in addition to what the instance already holds elsewhere, as Nova's
+claim for an evacuation does; undoing such a claim frees only that host.
 """
 import copy
 import random
@@ -30,6 +34,9 @@ from nova_scheduler import server_group_placement
 from nova_scheduler import utils
 
 LOG = logging.getLogger(__name__)
+
+# Request spec key: claim on top of the instance's other allocations.
+KEEP_OTHER_ALLOCATIONS = 'keep_other_allocations'
 
 
 def _selection(host, resources, claimed):
@@ -145,8 +152,11 @@ class Selector:
             return self._select(context, spec, instance_uuids, return_alternates, hosts,
                                 claimed)
         except Exception:
-            for uuid in claimed:
-                ledger.release(context, uuid)
+            for uuid, provider_uuid in claimed:
+                if spec.get(KEEP_OTHER_ALLOCATIONS):
+                    ledger.release_provider(context, uuid, provider_uuid)
+                else:
+                    ledger.release(context, uuid)
             raise
 
     def _select(self, context, spec, instance_uuids, return_alternates, hosts, claimed):
@@ -165,7 +175,8 @@ class Selector:
             ranked = _best_first(self.weigher_chain.weigh(passed, spec))
             chosen = None
             for host in ranked:
-                if ledger.claim(context, uuid, host.uuid, resources, group_uuid=group_uuid):
+                if ledger.claim(context, uuid, host.uuid, resources, group_uuid=group_uuid,
+                                keep_other_providers=bool(spec.get(KEEP_OTHER_ALLOCATIONS))):
                     chosen = host
                     break
                 LOG.info('Claim for %s on %s failed; trying the next host', uuid, host.nodename)
@@ -174,7 +185,7 @@ class Selector:
             if chosen is None:
                 steps = restrictions + removals + ([lost] if lost.count else [])
                 raise no_valid_host.error(len(hosts), steps, index, len(instance_uuids))
-            claimed.append(uuid)
+            claimed.append((uuid, chosen.uuid))
             # Host states are shared with other requests: this one counts
             # its claim on a copy, which stands in for the host from now on.
             placed = copy.copy(chosen)

@@ -12,6 +12,25 @@ from nova_common.conf import CONF  # noqa: E402
 from nova_common.db import engines  # noqa: E402
 from nova_common import policy  # noqa: E402
 from nova_common import rpc  # noqa: E402
+from tests import scheduling  # noqa: E402
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup``: modules and xdist groups as units (scheduling.py)."""
+    if config.getvalue('dist') == 'loadgroup':
+        return scheduling.ModuleOrGroupScheduling(config, log)
+    return None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """In xdist workers: the longest work units first, and with ``--dist
+    loadgroup`` the xdist groups marked in the node ids (scheduling.py)."""
+    if hasattr(config, 'workerinput'):
+        scheduling.order_longest_first(items)
+        if config.getvalue('loadgroup'):
+            scheduling.tag_groups(items)
 
 
 @pytest.fixture(autouse=True)

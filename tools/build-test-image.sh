@@ -28,6 +28,18 @@
 #     QEMU's system_powerdown) prints NOVA-TEST-GUEST-POWEROFF and powers off;
 #     NOVA-TEST-GUEST-ACPI-READY tells that acpid listens (a press before
 #     that line is lost);
+#   - with a NIC (eth0, virtio), in the background: asks for an address by
+#     DHCP (busybox udhcpc) and prints "NOVA-TEST-GUEST-ADDRESS: <address>"
+#     or NOVA-TEST-GUEST-NO-ADDRESS; without one prints NOVA-TEST-GUEST-NO-NIC;
+#     with an address, fetches http://169.254.169.254/openstack/latest/meta_data.json
+#     (the route to it from DHCP option 121, else on-link) and prints
+#     "NOVA-TEST-GUEST-METADATA-UUID: <uuid>" or NOVA-TEST-GUEST-NO-METADATA;
+#   - in the background too: loads the IDE CD-ROM and ISO 9660 modules
+#     (ata_piix, sr_mod, isofs) and, when /dev/sr0 appears (a config drive),
+#     mounts it and prints from openstack/latest/meta_data.json
+#     "NOVA-TEST-GUEST-HOSTNAME: <hostname>" and "NOVA-TEST-GUEST-KEY: <the
+#     first public key's first 40 characters>" ("(none)" without a key);
+#     without a CD-ROM prints NOVA-TEST-GUEST-NO-CONFIG-DRIVE;
 #   - otherwise sleeps forever.
 #
 # Environment: KERNEL_PACKAGE (default linux-image-cloud-amd64; a metapackage
@@ -42,7 +54,7 @@ kernel_package=${KERNEL_PACKAGE:-linux-image-cloud-amd64}
 
 # Bump when the guest changes: a test guest built by an older version of this
 # script is rebuilt.
-GUEST_VERSION=2
+GUEST_VERSION=4
 
 if [ -s "$outdir/vmlinuz" ] && [ -s "$outdir/initrd.img" ] &&
    [ "$(cat "$outdir/version" 2>/dev/null)" = "$GUEST_VERSION" ]; then
@@ -97,7 +109,11 @@ busybox=busybox/bin/busybox
 # --- modules -----------------------------------------------------------------
 # Wanted drivers, in load order. A driver built into the kernel (=y) needs no
 # module; a module's own dependencies (its modinfo "depends=") load first.
-wanted="VIRTIO_BLK:virtio_blk VIRTIO_PCI:virtio_pci INPUT_EVDEV:evdev ACPI_BUTTON:button"
+wanted="VIRTIO_BLK:virtio_blk VIRTIO_PCI:virtio_pci VIRTIO_NET:virtio_net INPUT_EVDEV:evdev
+ACPI_BUTTON:button"
+# The config drive: a CD-ROM on IDE, ISO 9660. Loaded in the background, after
+# the lines above are printed (probing the IDE channels takes a moment).
+wanted_cdrom="ATA_PIIX:ata_piix BLK_DEV_SR:sr_mod ISO9660_FS:isofs"
 
 module_path() {
     # Module file names may use '-' where module names use '_'.
@@ -124,20 +140,28 @@ queue_module() {
 }
 
 root=initramfs
-mkdir -p "$root"/{bin,dev,proc,sys,etc/acpi/PWRF,lib/modules,var/log,var/run,tmp}
-for item in $wanted; do
-    option=${item%%:*} module=${item#*:}
-    case $(grep -E "^CONFIG_$option=" "$kernel_config" || true) in
-        *=y) ;;
-        *=m) queue_module "$module" ;;
-        *) die "kernel $kpkg lacks CONFIG_$option" ;;
-    esac
-done
-: >"$root/etc/modules.order"
-for path in "${load_order[@]}"; do
-    cp "$path" "$root/lib/modules/"
-    basename "$path" >>"$root/etc/modules.order"
-done
+mkdir -p "$root"/{bin,dev,proc,sys,etc/acpi/PWRF,lib/modules,var/log,var/run,tmp,mnt/config}
+# Writes the modules of the wanted list $1 (and their dependencies not
+# listed before) to the initramfs, their load order to $root/etc/$2.
+install_modules() {
+    local item option module path
+    load_order=()
+    for item in $1; do
+        option=${item%%:*} module=${item#*:}
+        case $(grep -E "^CONFIG_$option=" "$kernel_config" || true) in
+            *=y) ;;
+            *=m) queue_module "$module" ;;
+            *) die "kernel $kpkg lacks CONFIG_$option" ;;
+        esac
+    done
+    : >"$root/etc/$2"
+    for path in "${load_order[@]}"; do
+        cp "$path" "$root/lib/modules/"
+        basename "$path" >>"$root/etc/$2"
+    done
+}
+install_modules "$wanted" modules.order
+install_modules "$wanted_cdrom" modules.cdrom
 
 # --- busybox and scripts -----------------------------------------------------
 cp "$busybox" "$root/bin/busybox"
@@ -203,10 +227,98 @@ if [ $tries -gt 0 ]; then
 else
     echo NOVA-TEST-GUEST-ACPI-MISSING
 fi
+
+# The first value of "$2" in the JSON text $1 (a string; nothing when absent).
+json_string() {
+    printf '%s' "$1" | sed -n 's/.*"'"$2"'": *"\([^"]*\)".*/\1/p'
+}
+
+# The config drive, in the background: IDE probing must not delay the rest.
+(
+    while read -r module; do
+        insmod "/lib/modules/$module" 2>/dev/null
+    done </etc/modules.cdrom
+    tries=50
+    while [ ! -b /dev/sr0 ] && [ $tries -gt 0 ]; do
+        sleep 0.1
+        tries=$((tries - 1))
+    done
+    if [ -b /dev/sr0 ] && mount -t iso9660 -o ro /dev/sr0 /mnt/config 2>/dev/null &&
+       [ -f /mnt/config/openstack/latest/meta_data.json ]; then
+        meta=$(cat /mnt/config/openstack/latest/meta_data.json)
+        echo "NOVA-TEST-GUEST-HOSTNAME: $(json_string "$meta" hostname)"
+        key=$(printf '%s' "$meta" |
+              sed -n 's/.*"public_keys": *{ *"[^"]*": *"\([^"]*\)".*/\1/p' | cut -c1-40)
+        echo "NOVA-TEST-GUEST-KEY: ${key:-(none)}"
+    else
+        echo NOVA-TEST-GUEST-NO-CONFIG-DRIVE
+    fi
+) &
+
+# Networking, in the background so that nothing above waits for DHCP.
+tries=50
+while [ ! -d /sys/class/net/eth0 ] && grep -qs 0x0001 /sys/bus/virtio/devices/*/device &&
+      [ $tries -gt 0 ]; do
+    sleep 0.1
+    tries=$((tries - 1))
+done
+if [ -d /sys/class/net/eth0 ]; then
+    (
+        ip link set lo up
+        ip link set eth0 up
+        if udhcpc -i eth0 -n -q -t 10 -T 2 -O staticroutes -s /etc/udhcpc.script \
+               >/dev/null 2>&1; then
+            echo "NOVA-TEST-GUEST-ADDRESS: $(cat /var/run/address)"
+            tries=5
+            meta=
+            while [ -z "$meta" ] && [ $tries -gt 0 ]; do
+                # Not wget -T: busybox 1.35's wget crashes with it.
+                meta=$(timeout 10 wget -q -O - \
+                       http://169.254.169.254/openstack/latest/meta_data.json 2>/dev/null)
+                [ -n "$meta" ] || sleep 1
+                tries=$((tries - 1))
+            done
+            uuid=$(json_string "$meta" uuid)
+            if [ -n "$uuid" ]; then
+                echo "NOVA-TEST-GUEST-METADATA-UUID: $uuid"
+            else
+                echo NOVA-TEST-GUEST-NO-METADATA
+            fi
+        else
+            echo NOVA-TEST-GUEST-NO-ADDRESS
+        fi
+    ) &
+else
+    echo NOVA-TEST-GUEST-NO-NIC
+fi
 while true; do
     sleep 3600
 done
 EOF
+# udhcpc runs this with the lease in its environment.
+cat >"$root/etc/udhcpc.script" <<'EOF'
+#!/bin/sh
+case "$1" in
+    bound|renew)
+        ip addr flush dev "$interface"
+        ip addr add "$ip/$mask" dev "$interface"
+        [ -n "$router" ] && ip route replace default via "${router%% *}" dev "$interface"
+        # Option 121: "destination/prefix gateway" pairs (the metadata
+        # address via the DHCP port among them); without it, the metadata
+        # address on-link.
+        set -- $staticroutes
+        while [ $# -ge 2 ]; do
+            ip route replace "$1" via "$2" dev "$interface"
+            shift 2
+        done
+        ip route show | grep -q '^169\.254\.169\.254' ||
+            ip route replace 169.254.169.254 dev "$interface"
+        echo "$ip" >/var/run/address
+        ;;
+esac
+exit 0
+EOF
+chmod 755 "$root/etc/udhcpc.script"
 # busybox acpid runs /etc/acpi/PWRF/00000080 on a power button press.
 # PID 1 is this script, not busybox init, so plain `poweroff` (a signal to
 # PID 1) would do nothing: power off directly.

@@ -103,7 +103,8 @@ def _key_pair(context, key_name):
 def _networks(context, server, max_count):
     """The requested networks, checked before anything is written (see
     nova_common.network.api); a port or fixed IP serves one server only."""
-    requests = network_api.validate(context, server.get('networks'))
+    requests = network_api.validate(context, server.get('networks'),
+                                    server.get('security_groups'))
     if max_count > 1 and network_api.brings_ports_or_addresses(requests):
         raise exception.Invalid('Unable to launch multiple instances with a single '
                                 'configured port or fixed IP.')
@@ -116,6 +117,18 @@ def _counts(server):
     if min_count > max_count:
         raise exception.Invalid('min_count must be <= max_count')
     return min_count, max_count
+
+
+def _config_drive(server):
+    """'True' (as Nova stores it) when the server gets a config drive:
+    asked for, or [DEFAULT] force_config_drive; '' otherwise."""
+    asked = server.get('config_drive')
+    if asked not in (None, ''):
+        try:
+            asked = strutils.bool_from_string(asked, strict=True)
+        except ValueError:
+            raise exception.Invalid('Invalid config_drive value: %s' % asked)
+    return 'True' if asked or CONF.force_config_drive else ''
 
 
 def _user_data(server):
@@ -179,7 +192,7 @@ def _instance(context, server, version, flavor, image, key_pair, zone, networks,
         'task_state': states.SCHEDULING,
         'power_state': states.NOSTATE,
         'locked': False,
-        'config_drive': '',
+        'config_drive': _config_drive(server),
         'access_ip_v4': parameter_types.normalized_ip(server.get('accessIPv4')),
         'access_ip_v6': parameter_types.normalized_ip(server.get('accessIPv6')),
         'progress': 0,

@@ -17,6 +17,7 @@ its request spec (a server in ERROR stays a member until deleted).
 """
 from oslo_log import log as logging
 
+from nova_api.compute import resize as compute_resize
 from nova_api.compute import shelve as compute_shelve
 from nova_common import compute_states as states
 from nova_common import context as nova_context
@@ -102,5 +103,7 @@ def delete_server(context, instance):
             LOG.warning('Compute %s is down: deleting server %s locally', host, uuid)
             _local_delete(cell_context, context, deleting)
             return
+        if deleting['vm_state'] == states.RESIZED:
+            compute_resize.confirm_before_delete(context, cell, cell_context, deleting)
     compute_rpcapi.ComputeAPI.for_cell(cell).terminate_instance(context, host, deleting)
 

@@ -16,9 +16,13 @@ from nova_api.compute import lookup
 from nova_api.compute import power
 from nova_api.compute import reset_state as compute_reset_state
 from nova_api.compute import state_checks
+from nova_api.controllers import multinic
 from nova_api.controllers import security_groups
+from nova_api.controllers import server_evacuate
 from nova_api.controllers import server_images
+from nova_api.controllers import server_live_migrate
 from nova_api.controllers import server_rebuild
+from nova_api.controllers import server_resize
 from nova_api import handler
 from nova_api import microversion
 from nova_api.schemas import server_actions as schemas
@@ -136,7 +140,11 @@ ACTIONS = {
 }
 ACTIONS.update(server_images.ACTIONS)
 ACTIONS.update(server_rebuild.ACTIONS)
+ACTIONS.update(server_resize.ACTIONS)
 ACTIONS.update(security_groups.ACTIONS)
+ACTIONS.update(multinic.ACTIONS)
+ACTIONS.update(server_evacuate.ACTIONS)
+ACTIONS.update(server_live_migrate.ACTIONS)
 
 
 def action(req, server_id, actions=ACTIONS):

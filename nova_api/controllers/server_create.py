@@ -9,8 +9,10 @@ from nova_common import policy
 
 
 @validation.body(schemas.create, '2.1', '2.18')
-@validation.body(schemas.create_v219, '2.19', '2.36')
-@validation.body(schemas.create_v237, '2.37', '2.51')
+@validation.body(schemas.create_v219, '2.19', '2.31')
+@validation.body(schemas.create_v232, '2.32', '2.36')
+@validation.body(schemas.create_v237, '2.37', '2.41')
+@validation.body(schemas.create_v242, '2.42', '2.51')
 @validation.body(schemas.create_v252, '2.52', '2.62')
 @validation.body(schemas.create_v263, '2.63', '2.73')
 @validation.body(schemas.create_v274, '2.74', '2.89')

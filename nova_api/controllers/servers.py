@@ -24,6 +24,7 @@ from nova_common.db.api import server_groups as server_groups_db
 from nova_common.db.api import services as services_db
 from nova_common import exception
 from nova_common.network import api as network_api
+from nova_common.network import security_groups as secgroups
 from nova_common.policies import flavors as flavor_policies
 from nova_common.policies import servers as server_policies
 from nova_common import policy
@@ -80,8 +81,11 @@ def _host_statuses(req, instances, mode):
     return statuses
 
 
-def _shown(req, instances, target=None, server_groups=False, all_attributes=True):
-    """What the bodies of ``instances`` show for this caller and version."""
+def _shown(req, instances, target=None, server_groups=False, all_attributes=True,
+           security_groups=False):
+    """What the bodies of ``instances`` show for this caller and version;
+    ``security_groups``: the ports' groups (Nova shows them in show and
+    detail only)."""
     context = req.context
     specs = {}
     if req.at_least('2.96') and all_attributes:
@@ -98,7 +102,9 @@ def _shown(req, instances, target=None, server_groups=False, all_attributes=True
         server_groups=(server_groups_db.groups_of(context, [i['uuid'] for i in instances])
                        if server_groups else None),
         all_attributes=all_attributes,
-        addresses=network_api.addresses(context, [i['uuid'] for i in instances]))
+        addresses=network_api.addresses(context, [i['uuid'] for i in instances]),
+        security_groups=(secgroups.names_of_servers(context, [i['uuid'] for i in instances])
+                         if security_groups else None))
 
 
 def _list(req, is_detail):
@@ -136,7 +142,7 @@ def index(req):
 @validation.query(schemas.index_query_v275, '2.75')
 def detail(req):
     servers = _list(req, is_detail=True)
-    return views.detail(req, servers, _shown(req, servers))
+    return views.detail(req, servers, _shown(req, servers, security_groups=True))
 
 
 def show(req, server_id):
@@ -145,7 +151,8 @@ def show(req, server_id):
                                  cell_down_support=req.at_least(views.PARTIAL_VERSION))
     target = _target(instance)
     policy.authorize(context, server_policies.SERVERS % 'show', target)
-    shown = _shown(req, [instance], target, server_groups=req.at_least('2.71'))
+    shown = _shown(req, [instance], target, server_groups=req.at_least('2.71'),
+                   security_groups=True)
     return {'server': views.show(req, instance, shown)}
 
 

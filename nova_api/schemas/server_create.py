@@ -16,6 +16,10 @@ _network = {'type': 'object', 'properties': {
     'port': {'type': ['string', 'null']},
     'uuid': {'type': 'string'}}, 'additionalProperties': False}
 _tag = {'type': 'string', 'minLength': 1, 'maxLength': 60, 'pattern': '^[^,/]*$'}
+# A device tag on a networks entry: 2.32 to 2.36, lost in 2.37 with the
+# get-me-a-network rewrite of the schema and restored in 2.42, as in Nova.
+_tagged_network = copy.deepcopy(_network)
+_tagged_network['properties']['tag'] = _tag
 # Only the mapping a client sends for a plain image boot (the image copied to
 # a local root disk) is accepted: there is no block storage service here.
 _block_device_mapping = {'type': 'object', 'properties': {
@@ -93,10 +97,14 @@ def _extend(base, required=None, **properties):
 
 
 _server_v219 = _extend(_server_v21, description=_description)
+_server_v232 = _extend(_server_v219, networks={'type': 'array', 'items': _tagged_network})
 _server_v237 = _extend(_server_v219, required=['networks'], networks={
     'oneOf': [{'type': 'array', 'items': _network},
               {'type': 'string', 'enum': ['none', 'auto']}]})
-_server_v252 = _extend(_server_v237, tags={'type': 'array', 'items': _tag, 'maxItems': 50})
+_server_v242 = _extend(_server_v237, networks={
+    'oneOf': [{'type': 'array', 'items': _tagged_network},
+              {'type': 'string', 'enum': ['none', 'auto']}]})
+_server_v252 = _extend(_server_v242, tags={'type': 'array', 'items': _tag, 'maxItems': 50})
 _server_v263 = _extend(_server_v252, trusted_image_certificates={
     'type': ['array', 'null'], 'minItems': 1, 'maxItems': 50, 'uniqueItems': True,
     'items': {'type': 'string', 'minLength': 1}})
@@ -106,7 +114,9 @@ _server_v290 = _extend(_server_v274, hostname=_hostname)
 
 create = _body(_server_v21)
 create_v219 = _body(_server_v219)
+create_v232 = _body(_server_v232)
 create_v237 = _body(_server_v237)
+create_v242 = _body(_server_v242)
 create_v252 = _body(_server_v252)
 create_v263 = _body(_server_v263)
 create_v274 = _body(_server_v274)

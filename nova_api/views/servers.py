@@ -48,7 +48,9 @@ class Shown:
     update), else None; ``all_attributes`` False gives the short body of an
     update below 2.75; ``host_zones``: {host: zone} of the servers' hosts
     that an aggregate puts in a zone; ``addresses``: {uuid: addresses} from
-    the servers' ports (nova_common.network.api).
+    the servers' ports (nova_common.network.api); ``security_groups``:
+    {uuid: [{'name'}]} of the ports' groups for show and detail (None: the
+    body shows none; a server without groups shows none, as in Nova).
     """
     extra_specs: bool = False
     extended_attributes: bool = False
@@ -58,6 +60,7 @@ class Shown:
     server_groups: Optional[dict] = None
     all_attributes: bool = True
     addresses: dict = dataclasses.field(default_factory=dict)
+    security_groups: Optional[dict] = None
 
 
 def isotime(value):
@@ -238,6 +241,8 @@ def show(req, instance, shown):
         body['trusted_image_certificates'] = None
     if shown.server_groups is not None:
         body['server_groups'] = shown.server_groups.get(instance['uuid'], [])
+    if shown.security_groups and shown.security_groups.get(instance['uuid']):
+        body['security_groups'] = shown.security_groups[instance['uuid']]
     if req.at_least('2.73'):
         body['locked_reason'] = (instance.get('system_metadata') or {}).get('locked_reason')
     return body

@@ -7,6 +7,7 @@ It bootstraps itself (schemas, cells, default flavors), writes a
 """
 import argparse
 import os
+import secrets
 import signal
 import threading
 
@@ -23,6 +24,9 @@ def parse_arguments(argv=None):
                         help='where the databases, logs and clouds.yaml live')
     parser.add_argument('--port', type=int, default=8774, help='API port (default 8774)')
     parser.add_argument('--host', default='127.0.0.1', help='API listen address')
+    parser.add_argument('--metadata-port', type=int, default=8775,
+                        help='port of the metadata service (nova-metadata-api) on the '
+                             'API listen address (default 8775; 0: any free port)')
     parser.add_argument('--driver', choices=['auto', 'fake', 'libvirt'], default='auto',
                         help='virt driver of the compute service: libvirt boots real '
                              'guests; auto (the default) picks libvirt when libvirtd '
@@ -159,6 +163,20 @@ def write_clouds_yaml(data_dir, endpoint):
     return written
 
 
+def serve_metadata(host, port):
+    """nova-metadata-api in this process. Its proxies run here too, so
+    a secret of this run signs their requests unless one is configured."""
+    from nova_common.cmd import metadata_api
+    from nova_common.conf import CONF
+    if not CONF.metadata.metadata_proxy_shared_secret:
+        CONF.set_override('metadata_proxy_shared_secret', secrets.token_hex(32),
+                          group='metadata')
+    server = metadata_api.serve(host, port)
+    CONF.set_override('metadata_url', 'http://%s:%d' % (host, server.server_port),
+                      group='metadata')
+    return server
+
+
 def main(argv=None):
     args = parse_arguments(argv)
     common.use_threading_backend()
@@ -179,11 +197,14 @@ def main(argv=None):
     for service in services:
         service.start()
     server = api_cmd.serve(app.build(), args.host, args.port)
+    metadata_server = serve_metadata(args.host, args.metadata_port)
     endpoint = 'http://%s:%d' % (args.host, server.server_port)
     clouds = write_clouds_yaml(args.data_dir, endpoint)
     print('nova-allinone is running: compute API at %s/v2.1' % endpoint)
     print('Guests: %s driver%s' % (CONF.compute_driver, ' (virt_type %s)' % CONF.libvirt.virt_type
                                    if CONF.compute_driver == 'libvirt' else ''))
+    print('Metadata service at http://%s:%d/ (for the metadata proxies)'
+          % (args.host, metadata_server.server_port))
     print('Data and logs: %s' % args.data_dir)
     print('clouds.yaml entry "%s" written to: %s' % (CLOUD_NAME, ', '.join(clouds)))
     print('Try:  openstack --os-cloud %s compute service list' % CLOUD_NAME)
@@ -199,4 +220,4 @@ def main(argv=None):
         signal.signal(signum, lambda *_: stop.set())
     while not stop.wait(1):
         pass
-    service_lib.shutdown(services, first=[server.stop])
+    service_lib.shutdown(services, first=[server.stop, metadata_server.stop])

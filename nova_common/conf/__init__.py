@@ -20,7 +20,9 @@ from nova_common.conf import hooks
 from nova_common.conf import host_capacity
 from nova_common.conf import image
 from nova_common.conf import libvirt
+from nova_common.conf import metadata
 from nova_common.conf import network
+from nova_common.conf import neutron
 from nova_common.conf import metrics
 from nova_common.conf import notifications
 from nova_common.conf import quota
@@ -30,5 +32,5 @@ CONF = cfg.CONF
 
 for _module in (default, api, api_database, cells, compute, conductor, database, fake_driver,
                 scheduler, filter_scheduler, host_capacity, quota, glance, image, libvirt,
-                notifications, metrics, network, hooks):
+                notifications, metrics, network, neutron, hooks, metadata):
     _module.register_opts(CONF)

@@ -54,6 +54,16 @@ default_opts = [
                choices=['hour', 'day', 'month', 'year'],
                help='The audit period of instance_usage_audit: the last completed '
                     'hour, day, month or year (UTC).'),
+    cfg.IntOpt('resize_confirm_window', default=0, min=0,
+               help='Seconds after which a resized or cold-migrated server waiting in '
+                    'VERIFY_RESIZE is confirmed automatically by its destination '
+                    'compute (checked as often). 0 disables the automatic '
+                    'confirmation. Read by computes at start.'),
+    cfg.BoolOpt('allow_resize_to_same_host', default=False,
+                help='Whether a resize may pick the server\'s own host as its '
+                     'destination (the scheduler then considers it like any other). '
+                     'A cold migration always goes to another host. Read by the '
+                     'super-conductor per request.'),
 ]
 
 

@@ -52,6 +52,10 @@ opts = [
                     'its own cell, so a build whose compute died or never heard '
                     'of it ends too. Keep it well above the longest spawn (image '
                     'download included).'),
+    cfg.BoolOpt('force_config_drive', default=False,
+                help='Give every new server a config drive (an ISO 9660 image '
+                     'labelled config-2 with its metadata), as if its create '
+                     'request asked for one with config_drive: true.'),
 ]
 
 

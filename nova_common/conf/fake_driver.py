@@ -25,9 +25,14 @@ opts = [
     cfg.ListOpt('fail_operations', default=[],
                 help='Guest operations that always fail (power_off, power_on, reboot, '
                      'pause, unpause, suspend, resume, get_console_output, rescue, '
-                     'unrescue, snapshot; '
+                     'unrescue, snapshot, check_can_live_migrate_destination, '
+                     'check_can_live_migrate_source, pre_live_migration, live_migration, '
+                     'post_live_migration_at_destination; '
                      'snapshot_upload fails half-way through the upload), to exercise '
                      'how the compute service recovers.'),
+    cfg.FloatOpt('live_migration_seconds', default=0.0, min=0.0,
+                 help='How long a fake live migration runs (it can be aborted or '
+                      'forced to complete meanwhile).'),
 ]
 
 

@@ -43,6 +43,21 @@ opts = [
     cfg.StrOpt('snapshots_directory', default='$instances_path/snapshots',
                help='Where a snapshot\'s flattened copy of a root disk is written before '
                     'it is uploaded to the image service (removed once uploaded).'),
+    cfg.StrOpt('disk_transfer_address',
+               help='Address this compute\'s disk transfer server listens on and '
+                    'other computes fetch a resized or cold-migrated guest\'s disks '
+                    'from (HTTP on a port chosen at random, one secret path per '
+                    'move). Unset: the address of the route towards other hosts.'),
+    cfg.StrOpt('live_migration_uri', default='qemu+tcp://%s/system',
+               help='The libvirt URI of a live migration\'s destination; %s is the '
+                    'destination\'s live_migration_inbound_addr (or host name).'),
+    cfg.StrOpt('live_migration_inbound_addr',
+               help='Address other hosts send live migrations (libvirt and the '
+                    'migration stream) to this host at; unset: the host name.'),
+    cfg.IntOpt('live_migration_completion_timeout', default=800, min=0,
+               help='Seconds a live migration may run before the source compute '
+                    'aborts it (the server stays on its source); 0: never. Nova '
+                    'scales this per GiB of data moved; here it is the whole limit.'),
 ]
 
 

@@ -1,5 +1,7 @@
 """Nova's side of networking: the ports of servers on the built-in network
-service ([network] backend = builtin).
+service ([network] backend = builtin). With [network] backend = neutron,
+validate, allocate, rebind, deallocate and addresses hand their calls to
+nova_common.network.neutron, which speaks the Networking API instead.
 
 The built-in service keeps its ports in the API database, so this client
 calls its db layer in process rather than its HTTP API. Only services
@@ -12,18 +14,26 @@ deletes them, or unbinds the ports the user brought, when the server is
 deleted.
 
 A server's requested networks (``instance['networks']``) are 'none' or a
-list of {'network_id', 'fixed_ip'} / {'port_id'} entries.
+list of {'network_id', 'fixed_ip', 'security_groups'} / {'port_id'}
+entries, each with an optional device 'tag' (kept in the port's
+binding:profile, where it survives with either backend).
 """
 import ipaddress
 
 from nova_common.db import engines
 from nova_common import exception
+from nova_common.network import auto_allocate
+from nova_common.network import backend
+from nova_common.network import neutron
+from nova_common.network import security_groups as secgroups
 from nova_network.db import models
 from nova_network.db import ports as ports_db
 from nova_network import exceptions as network_exceptions
 
 NO_NETWORKS = 'none'
-UNBOUND = {'device_id': '', 'device_owner': '', 'binding:host_id': ''}
+UNBOUND = {'device_id': '', 'device_owner': '', 'binding:host_id': '', 'binding:profile': {}}
+
+uses_neutron = backend.uses_neutron
 
 
 def _visible(context, network):
@@ -31,19 +41,16 @@ def _visible(context, network):
 
 
 def _auto(context):
-    """The one network the project sees (Nova's get-me-a-network reuses
-    it; creating one when there is none is not done here: 400)."""
-    with engines.api_reader(context) as session:
-        found = [row.id for row in session.query(models.Network).filter(
-            (models.Network.project_id == context.project_id)
-            | models.Network.shared.is_(True)).limit(2)]
-    if not found:
-        raise exception.Invalid('Unable to automatically allocate a network for project %s'
-                                % context.project_id)
-    if len(found) > 1:
-        raise exception.Conflict('Multiple possible networks found, use a Network ID to be '
-                                 'more specific.')
-    return [{'network_id': found[0]}]
+    """Get-me-a-network: the one network the project sees, else one made
+    for it (nova_common.network.auto_allocate)."""
+    return [{'network_id': auto_allocate.network_for(context, context.project_id)}]
+
+
+def _default(context):
+    """No ``networks`` (before 2.37): the one network the project sees, or
+    no port when it sees none."""
+    network_id = auto_allocate.default_network(context, context.project_id)
+    return [{'network_id': network_id}] if network_id else NO_NETWORKS
 
 
 def _check_fixed_ip(session, network_id, address):
@@ -67,26 +74,43 @@ def _network_request(context, session, entry):
     if entry.get('fixed_ip'):
         _check_fixed_ip(session, network_id, entry['fixed_ip'])
         request['fixed_ip'] = entry['fixed_ip']
+    return _tagged(request, entry)
+
+
+def _tagged(request, entry):
+    if entry.get('tag'):
+        request['tag'] = entry['tag']
     return request
 
 
-def _port_request(context, session, port_id):
+def _port_request(context, session, entry):
+    port_id = entry['port']
     row = session.query(models.Port).filter_by(id=port_id).first()
     if row is None or not (context.is_admin or row.project_id == context.project_id):
         raise exception.Invalid('Port %s could not be found.' % port_id)
     if row.device_id:
         raise exception.Conflict('Port %s is still in use.' % port_id)
-    return {'port_id': port_id}
+    return _tagged({'port_id': port_id}, entry)
 
 
-def validate(context, requested):
+def validate(context, requested, security_groups=None):
     """The requested networks of POST /servers ('none', 'auto' or the list
     of the body) checked and normalized; 400/409 as Nova when one is
-    unknown, not the caller's or in use."""
-    if requested in (None, NO_NETWORKS):
-        return NO_NETWORKS
+    unknown, not the caller's or in use. ``security_groups`` (the body's
+    names or ids) go on the ports made for the server; ports the user
+    brought keep theirs, as in Nova."""
+    if uses_neutron():
+        return neutron.validate(context, requested, security_groups)
+    if requested is None:
+        return secgroups.apply(context, _default(context), security_groups)
+    if requested == NO_NETWORKS:
+        return secgroups.apply(context, NO_NETWORKS, security_groups)
     if requested == 'auto':
-        return _auto(context)
+        return secgroups.apply(context, _auto(context), security_groups)
+    return secgroups.apply(context, _checked(context, requested), security_groups)
+
+
+def _checked(context, requested):
     checked = []
     with engines.api_reader(context) as session:
         for entry in requested:
@@ -94,7 +118,7 @@ def validate(context, requested):
                 if any(entry['port'] == other.get('port_id') for other in checked):
                     raise exception.Invalid('Port %s is requested more than once.'
                                             % entry['port'])
-                checked.append(_port_request(context, session, entry['port']))
+                checked.append(_port_request(context, session, entry))
             elif entry.get('uuid'):
                 checked.append(_network_request(context, session, entry))
             else:
@@ -114,10 +138,18 @@ def _binding(instance, host):
             'binding:host_id': host}
 
 
+def _entry_binding(binding, entry):
+    """The binding of one requested network: with its device tag."""
+    return dict(binding, **{'binding:profile': {'tag': entry['tag']}}) if entry.get(
+        'tag') else binding
+
+
 def allocate(context, instance, host):
     """Create (or, for a port the user brought, bind) the ports of
     ``instance`` on ``host``. All or nothing: on failure the ports made
     are deleted and the bound ones unbound before the error is raised."""
+    if uses_neutron():
+        return neutron.allocate(context, instance, host)
     requests = instance.get('networks') or NO_NETWORKS
     if requests == NO_NETWORKS:
         return []
@@ -129,12 +161,14 @@ def allocate(context, instance, host):
                 if ports_db.get(context, entry['port_id'])['device_id'] not in (
                         '', instance['uuid']):
                     raise exception.Conflict('Port %s is still in use.' % entry['port_id'])
-                ports_db.update(context, entry['port_id'], binding)
+                ports_db.update(context, entry['port_id'], _entry_binding(binding, entry))
                 bound.append(entry['port_id'])
                 continue
-            values = dict(binding, network_id=entry['network_id'])
+            values = dict(_entry_binding(binding, entry), network_id=entry['network_id'])
             if entry.get('fixed_ip'):
                 values['fixed_ips'] = [{'ip_address': entry['fixed_ip']}]
+            if entry.get('security_groups'):
+                values['security_groups'] = entry['security_groups']
             created.append(ports_db.create(context, instance['project_id'], values)['id'])
     except Exception:
         _release(context, created, bound)
@@ -148,8 +182,18 @@ def _instance_ports(context, instance_uuid):
             device_id=instance_uuid)]
 
 
+def _preserved_ports(context, instance_uuid):
+    """The server's ports the user brought to os-interface (see
+    nova_common.network.interfaces)."""
+    with engines.api_reader(context) as session:
+        rows = session.query(models.Port).filter_by(device_id=instance_uuid).all()
+        return {row.id for row in rows if ports_db.profile(row).get('preserve_on_delete')}
+
+
 def rebind(context, instance_uuid, host):
     """Bind the ports of a server rescheduled to ``host`` there."""
+    if uses_neutron():
+        return neutron.rebind(context, instance_uuid, host)
     for port_id in _instance_ports(context, instance_uuid):
         ports_db.update(context, port_id, {'binding:host_id': host})
 
@@ -170,8 +214,11 @@ def _release(context, deleted, unbound):
 def deallocate(context, instance):
     """Delete the ports made for ``instance``; unbind those the user
     brought. Idempotent."""
+    if uses_neutron():
+        return neutron.deallocate(context, instance)
     brought = {entry['port_id'] for entry in (instance.get('networks') or [])
                if isinstance(entry, dict) and 'port_id' in entry}
+    brought.update(_preserved_ports(context, instance['uuid']))
     port_ids = _instance_ports(context, instance['uuid'])
     _release(context, [p for p in port_ids if p not in brought],
              [p for p in port_ids if p in brought])
@@ -180,6 +227,8 @@ def deallocate(context, instance):
 def addresses(context, instance_uuids):
     """{instance uuid: {network name: [address]}} as the server body shows
     them, for all ``instance_uuids`` in one query."""
+    if uses_neutron():
+        return neutron.addresses(context, instance_uuids)
     found = {uuid: {} for uuid in instance_uuids}
     if not instance_uuids:
         return found

@@ -13,6 +13,15 @@ class ComputeDriver:
     Resource figures are plain dicts so that they go over RPC as they are.
     """
 
+    # Whether attach_interface / detach_interface work, and whether an
+    # attached interface may carry a device tag (os-interface, 2.49).
+    supports_attach_interface = False
+    supports_tagged_attach_interface = False
+    # Whether the guests' NICs need the host side of networking (bridges,
+    # DHCP, firewall: nova_compute/network); drivers whose guests are not
+    # real (the fake driver) leave the host alone.
+    needs_host_networking = False
+
     def init_host(self, host):
         """Connect to the hypervisor; raise if it cannot be used."""
 
@@ -35,9 +44,11 @@ class ComputeDriver:
         """The host's uptime line (as ``uptime`` prints it)."""
         raise NotImplementedError()
 
-    def spawn(self, context, instance, image_meta):
+    def spawn(self, context, instance, image_meta, config_drive_metadata=None):
         """Create and start the guest of ``instance`` on ``instance['node']``;
-        raise on failure after cleaning up what was made."""
+        raise on failure after cleaning up what was made. With
+        ``config_drive_metadata`` (a nova_metadata source), give the guest
+        a config drive made from it (virt/config_drive.py)."""
         raise NotImplementedError()
 
     def destroy(self, context, instance):
@@ -120,6 +131,94 @@ class ComputeDriver:
         IMAGE_UPLOADING, expected_state=IMAGE_PENDING_UPLOAD)`` before the
         upload; either raises when a delete took over. Leave no temporary
         file behind."""
+        raise NotImplementedError()
+
+    # --- resize and cold migration ---------------------------------------------
+    # The source keeps what it needs to start the guest again as it was until
+    # the move is confirmed (confirm_migration) or reverted
+    # (finish_revert_migration); the destination's guest is removed by
+    # destroy on a revert.
+
+    def prepare_migration_target(self, context, instance, migration):
+        """On the destination, before the source sends anything: get
+        ready to receive ``instance``. Drivers with nothing to prepare do
+        nothing."""
+
+    def migrate_disk_and_power_off(self, context, instance, dest_host, flavor, timeout=0):
+        """On the source: power the guest off (cleanly within ``timeout``
+        seconds) and make its disks available to ``dest_host`` (this host
+        when the resize stays), keeping a copy to go back to. Returns the
+        disk information finish_migration gets (JSON-serialisable)."""
+        raise NotImplementedError()
+
+    def finish_migration(self, context, migration, instance, disk_info, image_meta,
+                         resize_instance, power_on):
+        """On the destination: the guest of ``instance`` (its flavor the
+        new one; ``resize_instance`` when it changed) from the disks the
+        source sent, grown to the new flavor's sizes and started when
+        ``power_on``. On failure, leave nothing behind here."""
+        raise NotImplementedError()
+
+    def confirm_migration(self, context, migration, instance):
+        """On the source: remove what it kept of the moved guest."""
+        raise NotImplementedError()
+
+    def finish_revert_migration(self, context, instance, migration, power_on):
+        """On the source: the guest as it was before the move, started
+        when ``power_on``."""
+        raise NotImplementedError()
+
+    # --- live migration (nova_compute/live_migration.py) ---------------------------
+
+    def check_can_live_migrate_destination(self, context, instance, block_migration):
+        """On the destination: can ``instance`` come here live? A dict of
+        what the source needs (with the decided ``block_migration``);
+        MigrationPreCheckError when not."""
+        raise NotImplementedError()
+
+    def check_can_live_migrate_source(self, context, instance, dest_check_data):
+        """On the source: ``dest_check_data`` completed; MigrationPreCheckError
+        when the guest cannot leave this way."""
+        raise NotImplementedError()
+
+    def check_live_migration_compatibility(self, context, instance, migrate_data):
+        """On the destination, with the source's answer: MigrationPreCheckError
+        when the two cannot work together (CPU); nothing to check by default."""
+
+    def cleanup_live_migration_destination_check(self, context, dest_check_data):
+        """On the destination: remove what its check left (whatever the outcome)."""
+
+    def pre_live_migration(self, context, instance, migrate_data):
+        """On the destination: directory, backing files and (block
+        migration) empty disks ready; the migrate_data to give the source."""
+        raise NotImplementedError()
+
+    def live_migration(self, context, instance, dest, migrate_data, monitor):
+        """On the source: move the running guest to ``dest``; blocks until
+        done; honours ``monitor`` (virt/live_migration_monitor.py): raises
+        its ``aborted()`` when it should abort, completes sooner when
+        forced, reports progress."""
+        raise NotImplementedError()
+
+    def post_live_migration(self, context, instance, migrate_data):
+        """On the source, the guest gone: remove what it left here."""
+        raise NotImplementedError()
+
+    def post_live_migration_at_destination(self, context, instance):
+        """On the destination, the guest arrived: make it this host's."""
+        raise NotImplementedError()
+
+    def rollback_live_migration_at_destination(self, context, instance, migrate_data):
+        """On the destination: remove what pre_live_migration made."""
+        raise NotImplementedError()
+
+    def attach_interface(self, context, instance, vif):
+        """Hot-plug the port ``vif`` (the network service's port dict, with
+        its device ``tag``) into the guest of ``instance``."""
+        raise NotImplementedError()
+
+    def detach_interface(self, context, instance, vif):
+        """Take the port ``vif`` out of the guest of ``instance``."""
         raise NotImplementedError()
 
     def manage_image_cache(self, context, used_image_ids):

@@ -20,6 +20,7 @@ from oslo_serialization import jsonutils
 from nova_common import compute_states
 from nova_common.conf import CONF
 from nova_common import exception
+from nova_compute.virt import config_drive
 from nova_compute.virt import diagnostics
 from nova_compute.virt import driver
 from nova_compute.virt import image_upload
@@ -28,6 +29,9 @@ _START = time.time()
 
 
 class FakeDriver(driver.ComputeDriver):
+    supports_attach_interface = True
+    supports_tagged_attach_interface = True
+
     def __init__(self):
         self.host = None
         self._lock = threading.Lock()
@@ -37,6 +41,10 @@ class FakeDriver(driver.ComputeDriver):
         self._listeners = []
         # image id -> the bytes a snapshot uploaded into it.
         self.uploaded_images = {}
+        # uuid -> the guest as it was before it moved away (until confirmed).
+        self.resize_sources = {}
+        # uuid -> the guest arriving by live migration (until it is here for good).
+        self.incoming = {}
 
     def init_host(self, host):
         self.host = host
@@ -88,7 +96,7 @@ class FakeDriver(driver.ComputeDriver):
         return ' %s up %d min,  0 users,  load average: 0.00, 0.00, 0.00' % (
             time.strftime('%H:%M:%S'), minutes)
 
-    def spawn(self, context, instance, image_meta):
+    def spawn(self, context, instance, image_meta, config_drive_metadata=None):
         if CONF.fake_driver.spawn_seconds:
             time.sleep(CONF.fake_driver.spawn_seconds)
         if instance['node'] in CONF.fake_driver.fail_spawn_on_nodes:
@@ -101,7 +109,12 @@ class FakeDriver(driver.ComputeDriver):
                 'memory_mb': flavor.get('memory_mb', 0), 'vcpus': flavor.get('vcpus', 0),
                 'root_gb': flavor.get('root_gb', 0), 'started_at': time.time(),
                 'image_ref': instance.get('image_ref'),
-                'console': ['fake console: booted %s' % instance['uuid']]}
+                'console': ['fake console: booted %s' % instance['uuid']],
+                # The NICs the guest would have: (MAC, tap device, bridge) per port.
+                'interfaces': _interfaces(instance),
+                # The config drive's files ({path: bytes}), as the guest would read them.
+                'config_drive': (config_drive.files_for(config_drive_metadata)
+                                 if config_drive_metadata else None)}
 
     def destroy(self, context, instance):
         with self._lock:
@@ -270,6 +283,145 @@ class FakeDriver(driver.ComputeDriver):
         with self._lock:
             self.uploaded_images[image_id] = data
 
+    # --- resize and cold migration ------------------------------------------------
+    # [fake_driver] fail_operations names the step to fail: prepare_migration_target,
+    # migrate_disk_and_power_off, finish_migration, confirm_migration,
+    # finish_revert_migration.
+
+    def prepare_migration_target(self, context, instance, migration):
+        self._maybe_fail('prepare_migration_target')
+
+    def migrate_disk_and_power_off(self, context, instance, dest_host, flavor, timeout=0):
+        """Power the guest off and keep a copy of it (``resize_sources``)
+        for a revert."""
+        self._maybe_fail('migrate_disk_and_power_off')
+        self._change('migrate_disk_and_power_off', instance, compute_states.SHUTDOWN,
+                     'powered off to move to %s' % dest_host)
+        with self._lock:
+            self.resize_sources[instance['uuid']] = dict(self._guest(instance))
+        return {'source_host': self.host}
+
+    def finish_migration(self, context, migration, instance, disk_info, image_meta,
+                         resize_instance, power_on):
+        self._maybe_fail('finish_migration')
+        flavor = instance.get('flavor') or {}
+        with self._lock:
+            self.guests[instance['uuid']] = {
+                'node': instance['node'],
+                'power_state': compute_states.RUNNING if power_on else compute_states.SHUTDOWN,
+                'memory_mb': flavor.get('memory_mb', 0), 'vcpus': flavor.get('vcpus', 0),
+                'root_gb': flavor.get('root_gb', 0), 'started_at': time.time(),
+                'image_ref': instance.get('image_ref'),
+                'console': ['fake console: arrived from %s' % disk_info.get('source_host')],
+                'interfaces': _interfaces(instance)}
+
+    def confirm_migration(self, context, migration, instance):
+        self._maybe_fail('confirm_migration')
+        with self._lock:
+            self.resize_sources.pop(instance['uuid'], None)
+            if migration['source_compute'] != migration['dest_compute']:
+                self.guests.pop(instance['uuid'], None)
+
+    def finish_revert_migration(self, context, instance, migration, power_on):
+        self._maybe_fail('finish_revert_migration')
+        with self._lock:
+            guest = self.resize_sources.pop(instance['uuid'], None)
+            if guest is None:
+                raise exception.InstanceNotFound(instance_id=instance['uuid'])
+            guest['power_state'] = (compute_states.RUNNING if power_on
+                                    else compute_states.SHUTDOWN)
+            if 'network_info' in instance:
+                guest['interfaces'] = _interfaces(instance)
+            guest['console'].append('fake console: back after a reverted move')
+            self.guests[instance['uuid']] = guest
+        if power_on:
+            self._notify(instance['uuid'], compute_states.RUNNING)
+
+    # --- live migration -------------------------------------------------------------
+    # The guest's description travels in migrate_data (the drivers of the two hosts
+    # share nothing); [fake_driver] live_migration_seconds is how long it takes.
+    # fail_operations may name check_can_live_migrate_destination,
+    # check_can_live_migrate_source, pre_live_migration, live_migration,
+    # post_live_migration_at_destination.
+
+    def _refuse_if_failing(self, operation):
+        if operation in CONF.fake_driver.fail_operations:
+            raise exception.MigrationPreCheckError(reason='Injected %s failure' % operation)
+
+    def check_can_live_migrate_destination(self, context, instance, block_migration):
+        self._refuse_if_failing('check_can_live_migrate_destination')
+        # Fake hosts share no instances directory: "auto" means a block migration.
+        return {'block_migration': True if block_migration == 'auto' else block_migration}
+
+    def check_can_live_migrate_source(self, context, instance, dest_check_data):
+        self._refuse_if_failing('check_can_live_migrate_source')
+        with self._lock:
+            guest = self.guests.get(instance['uuid'])
+            if guest is None:
+                raise exception.MigrationPreCheckError(
+                    reason='instance %s has no guest on %s' % (instance['uuid'], self.host))
+            travelling = {key: value for key, value in guest.items()
+                          if key != 'config_drive'}
+        return dict(dest_check_data, source_host=self.host, guest=travelling)
+
+    def pre_live_migration(self, context, instance, migrate_data):
+        self._maybe_fail('pre_live_migration')
+        guest = dict(migrate_data['guest'], node=migrate_data.get('dest_node'))
+        with self._lock:
+            self.incoming[instance['uuid']] = guest
+        return migrate_data
+
+    def live_migration(self, context, instance, dest, migrate_data, monitor):
+        self._maybe_fail('live_migration')
+        memory = (migrate_data['guest'].get('memory_mb') or 0) * 1024 * 1024
+        started = time.monotonic()
+        while True:
+            if monitor.should_abort():
+                raise monitor.aborted()
+            share = min(1.0, (time.monotonic() - started)
+                        / max(CONF.fake_driver.live_migration_seconds, 1e-6))
+            if monitor.should_force_complete():
+                share = 1.0
+            monitor.report(memory_total_bytes=memory,
+                           memory_processed_bytes=int(memory * share),
+                           memory_remaining_bytes=memory - int(memory * share),
+                           disk_total_bytes=0, disk_processed_bytes=0,
+                           disk_remaining_bytes=0)
+            if share >= 1.0:
+                return
+            time.sleep(0.02)
+
+    def post_live_migration(self, context, instance, migrate_data):
+        with self._lock:
+            self.guests.pop(instance['uuid'], None)
+
+    def post_live_migration_at_destination(self, context, instance):
+        self._maybe_fail('post_live_migration_at_destination')
+        with self._lock:
+            # It keeps the power state it had on its source (running or paused).
+            guest = self.incoming.pop(instance['uuid'])
+            guest['console'] = list(guest['console']) + [
+                'fake console: still running after a live migration']
+            self.guests[instance['uuid']] = guest
+
+    def rollback_live_migration_at_destination(self, context, instance, migrate_data):
+        with self._lock:
+            self.incoming.pop(instance['uuid'], None)
+
+    # --- os-interface --------------------------------------------------------------
+    # A guest's hot-plugged ports: guest['vifs'] {port id: vif}; [fake_driver]
+    # fail_operations may name attach_interface or detach_interface.
+
+    def attach_interface(self, context, instance, vif):
+        self._maybe_fail('attach_interface')
+        with self._lock:
+            self._guest(instance).setdefault('vifs', {})[vif['id']] = dict(vif)
+
+    def detach_interface(self, context, instance, vif):
+        self._maybe_fail('detach_interface')
+        with self._lock:
+            self._guest(instance).setdefault('vifs', {}).pop(vif['id'], None)
+
     # --- events ----------------------------------------------------------------
 
     def register_event_listener(self, callback):
@@ -292,6 +444,13 @@ class FakeDriver(driver.ComputeDriver):
             guest['console'].append('fake console: shut down by the guest')
         if send_event:
             self._notify(uuid, compute_states.SHUTDOWN)
+
+
+def _interfaces(instance):
+    """The NICs a guest of ``instance`` has: (MAC, tap device, bridge)
+    per port of its ``network_info`` (what the compute plugged for it)."""
+    return [(vif['address'], vif['devname'], vif['network']['bridge'])
+            for vif in instance.get('network_info') or []]
 
 
 def _fake_cpu_time(guest):

@@ -24,6 +24,7 @@ from nova_common import notifications
 from nova_compute import rpcapi as compute_rpcapi
 from nova_conductor import ledger_access
 from nova_conductor import persistence
+from nova_metadata import source as metadata_source
 
 LOG = logging.getLogger(__name__)
 
@@ -79,12 +80,17 @@ def _build_in_cell(context, uuid, request_spec, selections):
     with nova_context.target_cell(context, cell) as cell_context:
         instance = _create_in_cell(cell_context, uuid, values, context)
         try:
-            placed = _point_mapping_at_cell(context, uuid, cell)
+            placed = point_mapping_at_cell(context, uuid, cell)
         except Exception:
             _forget(cell_context, uuid)
             network_api.deallocate(context, values)
             raise
         if not placed:
+            if _mapped_to(context, uuid, cell):
+                # The lost-build check took over this row (placed_builds).
+                LOG.info('Instance %s was ended by the lost-build check while it was '
+                         'placed in %s', uuid, cell['name'])
+                return
             LOG.info('Instance %s was deleted (or buried) while it was placed in %s',
                      uuid, cell['name'])
             _forget(cell_context, uuid)
@@ -93,7 +99,9 @@ def _build_in_cell(context, uuid, request_spec, selections):
             return
         try:
             compute_rpcapi.ComputeAPI.for_cell(cell).build_and_run_instance(
-                context, chosen['host'], instance, request_spec, selections[1:])
+                context, chosen['host'], instance,
+                metadata_source.with_config_drive(context, instance, request_spec),
+                selections[1:])
         except Exception:
             persistence.set_error(cell_context, uuid, INTERNAL_ERROR, host=chosen['host'],
                                   expected={'task_state': states.SCHEDULING})
@@ -126,7 +134,7 @@ def _create_in_cell(cell_context, uuid, values, context):
 
 
 @engines.retry_on_db_error
-def _point_mapping_at_cell(context, uuid, cell):
+def point_mapping_at_cell(context, uuid, cell):
     """Remove the instance's build request and map the instance to
     ``cell``, in one API transaction. False, and nothing changed, when the
     build request was gone: the server was deleted, or another conductor
@@ -178,7 +186,7 @@ def bury_in_cell0(context, uuid, message):
     Safe to run twice, from two conductors at once, and against a build
     that places the server in a cell (or a delete) meanwhile: cell0's row
     is written first, then whoever removes the build request wins
-    (_point_mapping_at_cell), and a loser removes the row it wrote unless
+    (point_mapping_at_cell), and a loser removes the row it wrote unless
     the winner is another bury that needs it."""
     build_request = _get_build_request(context, uuid)
     if build_request is None:
@@ -188,7 +196,7 @@ def bury_in_cell0(context, uuid, message):
     values.update(vm_state=states.ERROR, task_state=None, host=None, node=None)
     with nova_context.target_cell(context, cell0) as cell0_context:
         created = _create_in_cell0(cell0_context, values, message, context.request_id)
-        if not _point_mapping_at_cell(context, uuid, cell0):
+        if not point_mapping_at_cell(context, uuid, cell0):
             if created and not _mapped_to(context, uuid, cell0):
                 _forget(cell0_context, uuid)
             return False

@@ -4,7 +4,10 @@ ERROR, never BUILD for good. Both checks run in every conductor every
 
 - A build request older than [conductor] build_request_timeout lost its
   super-conductor (the cast, or the conductor that took it, died): the
-  server is buried in cell0 in ERROR with a fault and its claim freed.
+  server is buried in cell0 in ERROR with a fault and its claim freed;
+  or, when that conductor had created the instance in a cell already,
+  the instance there is ended in ERROR instead (placed_builds): never a
+  second copy.
   Conductors with [api_database] access do it, several at once if need
   be: the bury is guarded (see build.bury_in_cell0).
 - An instance in BUILD for longer than [DEFAULT] instance_build_timeout
@@ -36,11 +39,14 @@ from nova_common import exception
 from nova_conductor import ledger_access
 from nova_conductor import persistence
 from nova_conductor.tasks import build
+from nova_conductor.tasks import placed_builds
 
 LOG = logging.getLogger(__name__)
 
 LOST_BUILD_REQUEST = ('The build was lost before it reached a cell: no conductor placed it '
                       'within %d seconds.')
+LOST_BEFORE_COMPUTE = ('The build was lost before it reached a compute: no conductor handed '
+                       'it on within %d seconds.')
 LOST_UNSHELVE = ('The unshelve was lost: it had not reached a compute within %d seconds. '
                  'The server stays offloaded.')
 # Nova's message for the same end.
@@ -62,11 +68,28 @@ def bury_lost_build_requests(context):
         context, created_before=_cutoff(timeout))
     for request in lost:
         uuid = request['instance_uuid']
-        if build.bury_in_cell0(context, uuid, LOST_BUILD_REQUEST % timeout):
+        if _end_lost_build(context, uuid, timeout):
             LOG.warning('Build request %s was %d seconds old and no conductor had placed '
-                        'it: buried in cell0 in ERROR', uuid, timeout)
+                        'it: ended in ERROR', uuid, timeout)
             buried.append(uuid)
     return buried
+
+
+def _end_lost_build(context, uuid, timeout):
+    """ERROR where the server is: in the cell a dead super-conductor had
+    created it in already (placed_builds), else buried in cell0. Left to
+    the next round while a cell does not answer: the server may be there."""
+    try:
+        placed = placed_builds.find(context, uuid)
+    except placed_builds.CellsDidNotAnswer as error:
+        LOG.warning('Lost build request %s is kept for the next round: cells did not '
+                    'answer whether they have the instance: %s', uuid, error)
+        return False
+    if placed:
+        cell, instance = placed
+        return placed_builds.take_over(context, uuid, cell, instance,
+                                       LOST_BEFORE_COMPUTE % timeout)
+    return build.bury_in_cell0(context, uuid, LOST_BUILD_REQUEST % timeout)
 
 
 def end_overdue_builds(context):

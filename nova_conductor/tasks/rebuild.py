@@ -24,6 +24,7 @@ from nova_common.db.api import request_specs
 from nova_common.db import engines
 from nova_common import exception
 from nova_compute import rpcapi as compute_rpcapi
+from nova_conductor.tasks import action_events
 from nova_scheduler import rebuild_check
 
 LOG = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def rebuild_instance(context, scheduler_api, cell_uuid, instance, image, image_c
     uuid = instance['uuid']
     cell = cells_scatter.get_cell(context, cell_uuid)
     with nova_context.target_cell(context, cell) as cell_context:
-        _event(cell_context, uuid, 'start')
+        action_events.record(cell_context, uuid, EVENT, 'start')
         if image_changed:
             try:
                 spec = check_spec(request_specs.get(context, uuid), instance, image)
@@ -72,16 +73,7 @@ def rebuild_instance(context, scheduler_api, cell_uuid, instance, image, image_c
             LOG.exception('Could not hand the rebuild of %s to %s', uuid, instance['host'])
             _undo(context, cell_context, uuid, rollback, str(error), traceback.format_exc())
             return
-        _event(cell_context, uuid, 'finish', 'Success')
-
-
-@engines.retry_on_db_error
-def _event(cell_context, uuid, phase, result=None, details=None):
-    if phase == 'start':
-        instance_actions.event_start(cell_context, uuid, cell_context.request_id, EVENT, None)
-    else:
-        instance_actions.event_finish(cell_context, uuid, cell_context.request_id, EVENT,
-                                      result, traceback=details)
+        action_events.record(cell_context, uuid, EVENT, 'finish', 'Success')
 
 
 def _undo(context, cell_context, uuid, rollback, message, details):

@@ -19,6 +19,7 @@ from nova_common.db import engines
 from nova_common import exception
 from nova_compute import rpcapi as compute_rpcapi
 from nova_conductor import ledger_access
+from nova_conductor.tasks import action_events
 
 LOG = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def unshelve_instance(context, scheduler_api, cell_uuid, instance, request_spec)
     uuid = instance['uuid']
     cell = cells_scatter.get_cell(context, cell_uuid)
     with nova_context.target_cell(context, cell) as cell_context:
-        _event(cell_context, uuid, 'start')
+        action_events.record(cell_context, uuid, EVENT, 'start')
         try:
             selections = scheduler_api.select_destinations(
                 context, request_spec, [uuid], return_alternates=False)[0]
@@ -53,9 +54,9 @@ def unshelve_instance(context, scheduler_api, cell_uuid, instance, request_spec)
         except (exception.InstanceNotFound, exception.InstanceInvalidState) as error:
             LOG.info('Instance %s changed while it was scheduled to unshelve: %s', uuid, error)
             ledger_access.release(context, uuid)
-            _event(cell_context, uuid, 'finish', 'Error', str(error))
+            action_events.record(cell_context, uuid, EVENT, 'finish', 'Error', str(error))
             return
-        _event(cell_context, uuid, 'finish', 'Success')
+        action_events.record(cell_context, uuid, EVENT, 'finish', 'Success')
         compute_rpcapi.ComputeAPI.for_cell(cell).unshelve_instance(
             context, chosen['host'], placed, image_id=request_spec['image']['id'],
             request_spec=request_spec)
@@ -88,12 +89,3 @@ def _stay_offloaded(cell_context, uuid, message):
         instances.add_fault(cell_context, uuid, 500, message)
         instance_actions.event_finish(cell_context, uuid, cell_context.request_id, EVENT,
                                       'Error', traceback=message)
-
-
-@engines.retry_on_db_error
-def _event(cell_context, uuid, phase, result=None, details=None):
-    if phase == 'start':
-        instance_actions.event_start(cell_context, uuid, cell_context.request_id, EVENT, None)
-    else:
-        instance_actions.event_finish(cell_context, uuid, cell_context.request_id, EVENT,
-                                      result, traceback=details)

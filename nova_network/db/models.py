@@ -8,6 +8,8 @@ from sqlalchemy import (Boolean, Column, ForeignKey, Index, Integer, String, Tex
 
 from nova_common.db.models.api import BASE
 
+# Width of every project_id column (Keystone's ids are 64 at most).
+PROJECT_ID_LENGTH = 255
 
 class _Base(models.TimestampMixin, models.ModelBase):
     pass
@@ -17,7 +19,7 @@ class Network(BASE, _Base):
     __tablename__ = 'networks'
     __table_args__ = (Index('networks_project_id_idx', 'project_id'),)
     id = Column(String(36), primary_key=True)
-    project_id = Column(String(255), nullable=False)
+    project_id = Column(String(PROJECT_ID_LENGTH), nullable=False)
     name = Column(String(255), nullable=False, default='')
     description = Column(String(255), nullable=False, default='')
     status = Column(String(16), nullable=False, default='ACTIVE')
@@ -32,7 +34,7 @@ class Subnet(BASE, _Base):
     __table_args__ = (Index('subnets_network_id_idx', 'network_id'),
                       Index('subnets_project_id_idx', 'project_id'))
     id = Column(String(36), primary_key=True)
-    project_id = Column(String(255), nullable=False)
+    project_id = Column(String(PROJECT_ID_LENGTH), nullable=False)
     network_id = Column(String(36), ForeignKey('networks.id'), nullable=False)
     name = Column(String(255), nullable=False, default='')
     description = Column(String(255), nullable=False, default='')
@@ -56,7 +58,7 @@ class Port(BASE, _Base):
         Index('ports_device_id_idx', 'device_id'),
     )
     id = Column(String(36), primary_key=True)
-    project_id = Column(String(255), nullable=False)
+    project_id = Column(String(PROJECT_ID_LENGTH), nullable=False)
     network_id = Column(String(36), ForeignKey('networks.id'), nullable=False)
     name = Column(String(255), nullable=False, default='')
     description = Column(String(255), nullable=False, default='')
@@ -66,6 +68,9 @@ class Port(BASE, _Base):
     admin_state_up = Column(Boolean, nullable=False, default=True)
     status = Column(String(16), nullable=False, default='DOWN')
     binding_host_id = Column(String(255), nullable=False, default='')
+    # JSON: Neutron's binding:profile; Nova's side keeps a port's device
+    # tag in it ({"tag": ...}), so that the tag survives with either backend.
+    binding_profile = Column(Text, nullable=True)
     port_security_enabled = Column(Boolean, nullable=False, default=True)
     revision_number = Column(Integer, nullable=False, default=1)
 
@@ -90,7 +95,7 @@ class SecurityGroup(BASE, _Base):
     __tablename__ = 'security_groups'
     __table_args__ = (Index('security_groups_project_id_idx', 'project_id'),)
     id = Column(String(36), primary_key=True)
-    project_id = Column(String(255), nullable=False)
+    project_id = Column(String(PROJECT_ID_LENGTH), nullable=False)
     name = Column(String(255), nullable=False, default='')
     description = Column(String(255), nullable=False, default='')
     stateful = Column(Boolean, nullable=False, default=True)
@@ -101,7 +106,7 @@ class DefaultSecurityGroup(BASE, _Base):
     """A project's ``default`` group: the primary key makes its creation on
     first use happen once, whatever requests race."""
     __tablename__ = 'default_security_groups'
-    project_id = Column(String(255), primary_key=True)
+    project_id = Column(String(PROJECT_ID_LENGTH), primary_key=True)
     security_group_id = Column(String(36), ForeignKey('security_groups.id'), nullable=False)
 
 
@@ -112,7 +117,7 @@ class SecurityGroupRule(BASE, _Base):
         Index('security_group_rules_project_id_idx', 'project_id'),
     )
     id = Column(String(36), primary_key=True)
-    project_id = Column(String(255), nullable=False)
+    project_id = Column(String(PROJECT_ID_LENGTH), nullable=False)
     security_group_id = Column(String(36), ForeignKey('security_groups.id'), nullable=False)
     remote_group_id = Column(String(36), ForeignKey('security_groups.id'), nullable=True)
     direction = Column(String(16), nullable=False)
@@ -134,6 +139,15 @@ class PortSecurityGroupBinding(BASE, _Base):
     security_group_id = Column(String(36), ForeignKey('security_groups.id'), primary_key=True)
 
 
+class AutoAllocatedTopology(BASE, _Base):
+    """The network made for a project by get-me-a-network (networks:
+    auto); the primary key makes it one per project, whatever requests
+    race (Neutron's table of the same name)."""
+    __tablename__ = 'auto_allocated_topologies'
+    project_id = Column(String(PROJECT_ID_LENGTH), primary_key=True)
+    network_id = Column(String(36), ForeignKey('networks.id'), nullable=False)
+
+
 class NetworkQuota(BASE, _Base):
     """A project's limit of one network resource (network, subnet, port,
     security_group, security_group_rule); [network] quota_* otherwise."""
@@ -143,6 +157,6 @@ class NetworkQuota(BASE, _Base):
                          name='uniq_network_quotas0project_id0resource'),
     )
     id = Column(Integer, primary_key=True)
-    project_id = Column(String(255), nullable=False)
+    project_id = Column(String(PROJECT_ID_LENGTH), nullable=False)
     resource = Column(String(64), nullable=False)
     limit = Column('hard_limit', Integer, nullable=False)

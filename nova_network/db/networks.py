@@ -150,5 +150,7 @@ def delete(context, network_id):
                 synchronize_session=False)
         session.query(models.Subnet).filter_by(network_id=network_id).delete(
             synchronize_session=False)
+        session.query(models.AutoAllocatedTopology).filter_by(network_id=network_id).delete(
+            synchronize_session=False)
         session.query(models.Network).filter_by(id=network_id).delete(
             synchronize_session=False)

@@ -12,6 +12,7 @@ import re
 import time
 
 from oslo_db import exception as db_exc
+from oslo_serialization import jsonutils
 from sqlalchemy import or_
 
 from nova_common.conf import CONF
@@ -88,9 +89,18 @@ def to_dict(row, fixed_ips, group_ids):
         'admin_state_up': row.admin_state_up, 'status': row.status,
         'security_groups': group_ids, 'port_security_enabled': row.port_security_enabled,
         'binding:host_id': row.binding_host_id, 'binding:vif_type': _vif_type(row),
-        'binding:vif_details': {}, 'binding:vnic_type': 'normal', 'binding:profile': {},
+        'binding:vif_details': {}, 'binding:vnic_type': 'normal',
+        'binding:profile': profile(row),
         'allowed_address_pairs': [], 'extra_dhcp_opts': [], 'ip_allocation': 'immediate'})
     return port
+
+
+def profile(row):
+    return jsonutils.loads(row.binding_profile) if row.binding_profile else {}
+
+
+def _profile_text(value):
+    return jsonutils.dumps(value) if value else None
 
 
 def _fixed_ips(session, port_ids):
@@ -182,6 +192,7 @@ def create(context, project_id, values):
                 device_owner=values.get('device_owner') or '',
                 admin_state_up=values.get('admin_state_up', True), status='DOWN',
                 binding_host_id=values.get('binding:host_id') or '',
+                binding_profile=_profile_text(values.get('binding:profile')),
                 port_security_enabled=port_security, revision_number=1)
             session.add(row)
             session.flush()
@@ -228,6 +239,8 @@ def update(context, port_id, values):
             for name, column in _PLAIN_UPDATES.items():
                 if name in values:
                     setattr(row, column, values[name] if values[name] is not None else '')
+            if 'binding:profile' in values:
+                row.binding_profile = _profile_text(values['binding:profile'])
             if 'mac_address' in values and values['mac_address'] != row.mac_address:
                 row.mac_address = _pick_mac(session, row.network_id, values['mac_address'])
             if 'fixed_ips' in values:

@@ -197,7 +197,11 @@ def list_groups(context, params, project_id=None):
 
 def ensure_default_for(context, project_id):
     """Make ``project_id``'s default group unless it has one (as Neutron
-    does when a project first lists or uses its groups)."""
+    does when a project first lists or uses its groups). A project id longer
+    than the column (a token no identity service issues) gets none: it could
+    not own anything anyway."""
+    if len(project_id or '') > models.PROJECT_ID_LENGTH:
+        return
     with engines.api_reader(context) as session:
         if session.query(models.DefaultSecurityGroup).filter_by(
                 project_id=project_id).first() is not None:

@@ -18,7 +18,9 @@ _updatable = {
     'port_security_enabled': types.boolean,
     'binding:host_id': types.nullable_string,
     'binding:vnic_type': {'type': 'string', 'enum': ['normal']},
-    'binding:profile': {'type': 'object', 'maxProperties': 0},
+    # Opaque to this service (admins only, by policy): Nova keeps a port's
+    # device tag in it.
+    'binding:profile': {'type': 'object', 'maxProperties': 16},
     'mac_address': {'type': 'string', 'minLength': 1, 'maxLength': 32},
 }
 

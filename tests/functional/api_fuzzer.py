@@ -175,6 +175,18 @@ class Fuzzer:
         self.count = 0
         self.problems = []
         self.last_error = _LastError()
+        # Routes are taken in rounds (each round every route once, in a
+        # shuffled order), so that a bounded run reaches every route.
+        self.round = []
+        self.requested = set()
+
+    def _next_route(self):
+        if not self.round:
+            self.round = list(self.routes)
+            self.rng.shuffle(self.round)
+        route = self.round.pop()
+        self.requested.add(route[:2])
+        return route
 
     def _path(self, pattern):
         rng = self.rng
@@ -243,7 +255,7 @@ class Fuzzer:
 
     def one(self):
         rng = self.rng
-        method, pattern, func = rng.choice(self.routes)[:3]
+        method, pattern, func = self._next_route()[:3]
         if rng.random() < 0.07:
             method = rng.choice(OTHER_METHODS)
         path = self._path(pattern) + self._query(func)

@@ -9,7 +9,7 @@ from nova_api import app as api_app
 from nova_common.conf import CONF
 from nova_common import context as nova_context
 from nova_common.db.api import cells
-from nova_common.db import migration
+from tests.functional import migrated_sqlite
 
 
 class Cloud:
@@ -27,7 +27,7 @@ class Cloud:
         CONF.set_override('local_store_dir', str(tmp_path / 'images'), group='image')
         for url, which in ((self.api_db, 'api'), (self.cell0_db, 'main'),
                            (self.cell1_db, 'main')):
-            migration.upgrade(which, url)
+            migrated_sqlite.upgrade(which, url)
         self.admin_context = nova_context.get_admin_context()
         self.cell0 = cells.create_cell(self.admin_context, 'cell0', self.cell0_db,
                                        'none:///', uuid=cells.CELL0_UUID)

@@ -9,9 +9,9 @@ from nova_common.db.api import build_requests
 from nova_common.db.api import cells
 from nova_common.db.api import services
 from nova_common.db import engines
-from nova_common.db import migration
 from nova_common.db.models import main as main_models
 from tests.functional import compute_records
+from tests.functional import migrated_sqlite
 
 
 class Deployment:
@@ -19,7 +19,7 @@ class Deployment:
         self.api_db = 'sqlite:///%s/api.db' % tmp_path
         CONF.set_override('connection', self.api_db, group='api_database')
         CONF.set_override('transport_url', 'fake:/')
-        migration.upgrade('api', self.api_db)
+        migrated_sqlite.upgrade('api', self.api_db)
         self.admin_context = nova_context.get_admin_context()
         self.cell0 = self._cell(tmp_path, 'cell0', uuid=cells.CELL0_UUID)
         self.cell1 = self._cell(tmp_path, 'cell1')
@@ -28,7 +28,7 @@ class Deployment:
 
     def _cell(self, tmp_path, name, uuid=None):
         url = 'sqlite:///%s/%s.db' % (tmp_path, name)
-        migration.upgrade('main', url)
+        migrated_sqlite.upgrade('main', url)
         return cells.create_cell(self.admin_context, name, url, 'fake:/', uuid=uuid)
 
     def add_host(self, name, cell=None, up=True, **node_values):

@@ -12,7 +12,7 @@ from nova_common.db.api import cells
 from nova_common.db.api import instance_mappings
 from nova_common.db.api import instances
 from nova_common.db.api import request_specs
-from nova_common.db import migration
+from tests.functional import migrated_sqlite
 
 BASE_TIME = datetime.datetime(2024, 1, 1, 12, 0, 0)
 IMAGE_ID = '70a599e0-31e7-49b7-b260-868f441e862b'
@@ -82,5 +82,5 @@ def add_cell(cloud, name, database_connection=None):
     """Another cell; with no connection, a migrated SQLite file."""
     if database_connection is None:
         database_connection = 'sqlite:///%s/%s.db' % (cloud.data_dir, name)
-        migration.upgrade('main', database_connection)
+        migrated_sqlite.upgrade('main', database_connection)
     return cells.create_cell(cloud.admin_context, name, database_connection, 'fake:/')

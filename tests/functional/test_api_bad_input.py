@@ -55,6 +55,19 @@ def test_url_that_is_not_utf8_is_400(cloud, path):
     assert 'UTF-8' in _fault(cloud.get(path), 400)
 
 
+def test_integer_filters_beyond_any_column_select_as_their_bound(cloud):
+    """Found by the fuzzer: minRam past 64 bits was a 500 (the database
+    refused the number)."""
+    add_flavor_and_image(cloud)
+    everything = cloud.get('/v2.1/flavors', status=200).json['flavors']
+    assert everything
+    assert 'minDisk' in _fault(cloud.get('/v2.1/flavors?minDisk=1e3'), 400)
+    assert cloud.get('/v2.1/flavors?minRam=99999999999999999999999',
+                     status=200).json['flavors'] == []
+    assert cloud.get('/v2.1/flavors?minDisk=-99999999999999999999999',
+                     status=200).json['flavors'] == everything
+
+
 @pytest.mark.parametrize('body', [
     b'[' * 50000 + b']' * 50000,
     b'{"flavor": ' + b'[' * (handler.MAX_BODY_DEPTH + 1) + b']' * (handler.MAX_BODY_DEPTH + 1)

@@ -61,6 +61,8 @@ def test_no_route_answers_a_server_error_or_a_foreign_body(cloud):
                     seed=SEED)
     problems = fuzzer.run(REQUESTS, SECONDS)
     assert fuzzer.count >= 500, 'too few requests in the time allowed'
+    missed = {route[:2] for route in fuzzer.routes} - fuzzer.requested
+    assert not missed, 'routes never requested: %s' % sorted(missed)
     assert not problems, '%d of %d requests went wrong:\n%s' % (
         len(problems), fuzzer.count, '\n'.join(problems[:40]))
     overflowing = (_overflowing_values(cloud.api_db, api_models.BASE.metadata) +

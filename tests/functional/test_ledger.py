@@ -131,6 +131,26 @@ def test_release_is_idempotent(ctx):
     assert ledger.consumers(ctx) == {}
 
 
+def test_a_claim_kept_on_top_of_another_provider_and_freed_per_provider(ctx):
+    """An evacuation's claim: the destination is claimed on top of the
+    source, a retry replaces only the destination, and each part is freed
+    on its own."""
+    source = _provider(ctx)
+    dest = _provider(ctx, name='node2')
+    assert ledger.claim(ctx, 'c', source, {'MEMORY_MB': 1024})
+    assert ledger.claim(ctx, 'c', dest, {'MEMORY_MB': 2048}, keep_other_providers=True)
+    assert ledger.claim(ctx, 'c', dest, {'MEMORY_MB': 1024}, keep_other_providers=True)
+    assert ledger.allocations_for(ctx, 'c') == {source: {'MEMORY_MB': 1024},
+                                                dest: {'MEMORY_MB': 1024}}
+    assert not ledger.claim(ctx, 'c', dest, {'MEMORY_MB': 9000}, keep_other_providers=True)
+    before = _generation(ctx, source)
+    assert ledger.release_provider(ctx, 'c', source) == 1
+    assert _generation(ctx, source) == before + 1
+    assert ledger.release_provider(ctx, 'c', source) == 0
+    assert ledger.release_provider(ctx, 'c', 'no-such-provider') == 0
+    assert ledger.allocations_for(ctx, 'c') == {dest: {'MEMORY_MB': 1024}}
+
+
 def test_audit_reports_overcommit_after_capacity_shrinks(ctx):
     uuid = _provider(ctx)
     assert ledger.claim(ctx, 'c', uuid, {'MEMORY_MB': 3072})
@@ -234,3 +254,21 @@ def test_lost_generation_race_is_retried_mariadb(mariadb_ctx):
         event.remove(engine, 'before_cursor_execute', interfere)
     assert len(swaps) == 2
     assert ledger.allocations_for(mariadb_ctx, 'c') == {uuid: {'MEMORY_MB': 1024}}
+
+
+def test_move_allocations_passes_a_claim_between_consumers(ctx):
+    source, dest = _provider(ctx, 'node1'), _provider(ctx, 'node2')
+    assert ledger.claim(ctx, 'instance', source, {'MEMORY_MB': 512})
+    before = _generation(ctx, source)
+    assert ledger.move_allocations(ctx, 'instance', 'migration') == 1
+    assert ledger.allocations_for(ctx, 'migration') == {source: {'MEMORY_MB': 512}}
+    assert ledger.allocations_for(ctx, 'instance') == {}
+    assert _generation(ctx, source) > before
+    assert ledger.claim(ctx, 'instance', dest, {'MEMORY_MB': 1024})
+    # Back: the instance's destination claim is freed in the same move.
+    assert ledger.move_allocations(ctx, 'migration', 'instance') == 1
+    assert ledger.allocations_for(ctx, 'instance') == {source: {'MEMORY_MB': 512}}
+    assert ledger.usages(ctx) == {source: {'MEMORY_MB': 512}, dest: {}}
+    # Nothing to move: the target keeps what it holds.
+    assert ledger.move_allocations(ctx, 'migration', 'instance') == 0
+    assert ledger.allocations_for(ctx, 'instance') == {source: {'MEMORY_MB': 512}}

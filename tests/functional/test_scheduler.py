@@ -15,6 +15,7 @@ from nova_common import context as nova_context
 from nova_common.db.api import cells
 from nova_common.db.api import compute_nodes
 from nova_common.db.api import ledger
+from nova_common.db.api import migrations
 from nova_common.db.api import services
 from nova_common.db import engines
 from nova_common.db.models import api as api_models
@@ -310,6 +311,24 @@ class TestLedgerHealing:
         CONF.set_override('allocation_heal_grace_period', 0, group='scheduler')
         assert ledger_heal.heal(deployment.admin_context) == [vanished]
         assert ledger_heal.heal(deployment.admin_context) == []
+
+    def test_a_migration_holds_its_claim_while_its_move_runs(self, deployment):
+        CONF.set_override('allocation_heal_grace_period', 0, group='scheduler')
+        node = deployment.add_host('host1')
+        live = deployment.add_instance(deployment.cell1)
+        gone = deployment.add_instance(deployment.cell1, deleted=True)
+        held = {}
+        with nova_context.target_cell(deployment.admin_context, deployment.cell1) as cctx:
+            for name, instance, status in (('running', live, 'finished'),
+                                           ('over', live, 'confirmed'),
+                                           ('orphan', gone, 'migrating')):
+                held[name] = migrations.create(cctx, {'instance_uuid': instance,
+                                                      'status': status})['uuid']
+        for uuid in held.values():
+            self._claim(deployment, node, uuid)
+        assert sorted(ledger_heal.heal(deployment.admin_context)) == sorted(
+            [held['over'], held['orphan']])
+        assert list(ledger.consumers(deployment.admin_context)) == [held['running']]
 
     def test_a_cell_that_does_not_answer_keeps_unknown_consumers(self, deployment):
         CONF.set_override('allocation_heal_grace_period', 0, group='scheduler')

@@ -6,11 +6,16 @@ mapped deployment, and the nova-api process.
 ``deployment.start(script, config_file)``; ``api_server`` is the shared
 nova-api process. Daemons are stopped with SIGTERM at the end of the session
 and must exit within 15 s.
+
+``libvirt_cloud`` is the one libvirt deployment (with the test guest
+uploaded once) that the modules of the ``libvirt`` xdist group share: see
+shared_libvirt.py for how a module joins and what a test may rely on.
 """
 from openstack import connection as openstack_connection
 import pytest
 
 from tests.integration import harness
+from tests.integration import shared_libvirt
 
 
 def pytest_collection_modifyitems(items):
@@ -147,10 +152,11 @@ class Deployment:
                 '--transport-url', cell.transport_url).stdout.strip()
         self.manage('db', 'sync')
 
-    def start(self, script, config_file, name=None, extra_args=()):
-        """Start a console script; it is stopped (and checked) at session end."""
+    def start(self, script, config_file, name=None, extra_args=(), wrapper=()):
+        """Start a console script; it is stopped (and checked) at session end.
+        ``wrapper``: see harness.start_daemon."""
         daemon = harness.start_daemon(script, config_file, self.workdir, name=name,
-                                      extra_args=extra_args)
+                                      extra_args=extra_args, wrapper=wrapper)
         self.daemons.append(daemon)
         return daemon
 
@@ -184,6 +190,10 @@ class Deployment:
     def wait_for_nodes(self, sdk, names):
         """Discover hosts until the hypervisors listed are ``names``."""
         def ready():
+            # No nova-compute reported yet: nothing to discover (each
+            # nova-manage run costs a second or two of CPU).
+            if not any(service.binary == 'nova-compute' for service in sdk.compute.services()):
+                return False
             self.manage('cell_v2', 'discover_hosts')
             return {hypervisor.name for hypervisor in sdk.compute.hypervisors()} == set(names)
         harness.wait_until(ready, 60, daemons=self.daemons, what='fake nodes %s reported'
@@ -214,3 +224,27 @@ def openstack(deployment, api_server):
     clouds_yaml = harness.write_clouds_yaml(
         deployment.workdir / 'clouds.yaml', 'nova-test', deployment.endpoint)
     return harness.OpenStackCLI(clouds_yaml, 'nova-test')
+
+
+@pytest.fixture(scope='session')
+def shared_libvirt_session(rabbitmq, mariadb):
+    """Stops the shared libvirt deployment, if still up, at session end
+    (before the vhosts and databases it uses are deleted)."""
+    yield shared_libvirt.SHARED
+    shared_libvirt.SHARED.stop()
+
+
+@pytest.fixture
+def libvirt_cloud(shared_libvirt_session, tmp_path_factory, rabbitmq, mariadb):
+    """The shared LibvirtCloud (shared_libvirt.py), started on first use."""
+    return shared_libvirt_session.get(tmp_path_factory, rabbitmq, mariadb)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Once the fixtures of a test that used the shared libvirt deployment
+    are torn down, stop it unless the next test uses it too."""
+    yield
+    if (shared_libvirt.FIXTURE in getattr(item, 'fixturenames', ())
+            and shared_libvirt.FIXTURE not in getattr(nextitem, 'fixturenames', ())):
+        shared_libvirt.SHARED.stop()

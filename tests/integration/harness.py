@@ -294,11 +294,13 @@ def stop_daemons(daemons):
     assert not failures, '\n'.join(failures)
 
 
-def start_daemon(script, config_file, workdir, name=None, extra_args=()):
+def start_daemon(script, config_file, workdir, name=None, extra_args=(), wrapper=()):
     """Start console script ``script`` with ``--config-file config_file``;
-    its output goes to ``workdir/<name>.log``."""
+    its output goes to ``workdir/<name>.log``. ``wrapper`` is put before the
+    command (``nsenter ... --`` to start it on a namespaced test host)."""
     name = name or script
-    command = [console_script(script), '--config-file', str(config_file)] + list(extra_args)
+    command = list(wrapper) + [console_script(script), '--config-file',
+                               str(config_file)] + list(extra_args)
     return Daemon(name, command, pathlib.Path(workdir) / ('%s.log' % name))
 
 

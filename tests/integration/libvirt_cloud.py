@@ -1,6 +1,6 @@
 """A deployment whose compute runs real guests: the libvirt driver on the
 host's libvirtd (qemu:///system, virt_type = qemu), every daemon its own
-process over RabbitMQ and MariaDB. Shared by tests/integration/test_libvirt.py
+process over RabbitMQ and MariaDB, nova-metadata-api among them. Shared by tests/integration/test_libvirt.py
 and bench/guest_boot.py.
 
 The test guest (tools/build-test-image.sh) goes in through nova-api's
@@ -15,6 +15,7 @@ the kernel's IO-APIC timer check can fail and panic the guest. The compute fetch
 NOVA_TEST_IMAGE_DIR names where the test guest is built (default
 /tmp/nova-test-guest; built once, then reused).
 """
+import collections
 import fcntl
 import os
 import pathlib
@@ -101,9 +102,15 @@ def upload_test_guest(cli, guest_images, workdir):
     return root['id'], marker
 
 
+# The test guest as uploaded: its root disk image (booted from), the marker
+# that disk's first bytes hold, and the kernel and ramdisk images it names.
+UploadedGuest = collections.namedtuple('UploadedGuest',
+                                       'image_id marker kernel_id ramdisk_id')
+
+
 class LibvirtCloud:
-    """API, super-conductor, scheduler, cell1 conductor and one libvirt
-    compute. Its guests' names (``instance_name_template``) and files
+    """API, metadata API, super-conductor, scheduler, cell1 conductor and
+    one libvirt compute. Its guests' names (``instance_name_template``) and files
     (``instances_path``) are its own, so that it never touches another
     deployment's guests on the same libvirtd. The scheduler may hand out 16
     vCPUs per core and quotas are off: a 2-core machine runs the
@@ -115,39 +122,72 @@ class LibvirtCloud:
         self.deployment = conftest.Deployment(self.workdir, rabbitmq, mariadb)
         top = self.deployment.top_sections()
         top['DEFAULT']['cpu_allocation_ratio'] = 16.0
+        # One host: a resize can only stay on it (test_libvirt_resize.py).
+        top['DEFAULT']['allow_resize_to_same_host'] = True
         top['quota'] = {'instances': -1, 'cores': -1, 'ram': -1}
+        # nova-metadata-api, which the computes' metadata proxies forward to.
+        self.metadata_secret = harness.random_suffix()
+        self.metadata_endpoint = 'http://127.0.0.1:%d' % harness.free_port()
+        top['metadata'] = {'metadata_listen': '127.0.0.1',
+                           'metadata_listen_port': self.metadata_endpoint.rsplit(':', 1)[1],
+                           'metadata_proxy_shared_secret': self.metadata_secret}
         self.deployment.top_config = self.deployment.write_config('nova-top.conf', top)
         self.deployment.set_up_cells()
         self.host = 'libvirt-%s' % suffix
         self.name_prefix = 'nt%s-' % suffix
         self.instances_path = self.workdir / 'instances'
         self.guest_images = None
-        self.api = self.deployment.start('nova-api', self.deployment.top_config)
-        self.deployment.start('nova-conductor', self.deployment.top_config,
-                              name='super-conductor')
-        self.deployment.start('nova-scheduler', self.deployment.top_config)
-        self.deployment.start('nova-conductor', self.deployment.cell_conductor_config,
-                              name='cell1-conductor')
+        self.uploaded_test_guest = None
+        self.node_mapped = False
+        try:
+            self.api = self.deployment.start('nova-api', self.deployment.top_config)
+            self.deployment.start('nova-metadata-api', self.deployment.top_config)
+            self.deployment.start('nova-conductor', self.deployment.top_config,
+                                  name='super-conductor')
+            self.deployment.start('nova-scheduler', self.deployment.top_config)
+            self.deployment.start('nova-conductor', self.deployment.cell_conductor_config,
+                                  name='cell1-conductor')
+            self.start_computes(compute_options or {})
+            harness.wait_for_api(self.deployment.endpoint, self.api)
+        except BaseException:
+            # A daemon that failed to start must not leave the others running.
+            self.stop()
+            raise
+        self.cli = harness.OpenStackCLI(harness.write_clouds_yaml(
+            self.workdir / 'clouds.yaml', 'libvirt', self.deployment.endpoint), 'libvirt')
+
+    def compute_sections(self, host, instances_path, compute_options, state_dir):
+        """The config sections of a libvirt compute named ``host``
+        (``compute_options`` {section: {option: value}} on top)."""
         sections = {
-            'DEFAULT': dict(conftest.LIVENESS, host=self.host,
+            'DEFAULT': dict(conftest.LIVENESS, host=host,
                             transport_url=self.deployment.cell1_transport_url,
-                            compute_driver='libvirt', instances_path=str(self.instances_path),
+                            compute_driver='libvirt', instances_path=str(instances_path),
                             instance_name_template=self.name_prefix + '%08x',
-                            state_path=str(self.workdir / 'compute-state')),
+                            state_path=str(self.workdir / state_dir)),
             'compute': {'resource_update_interval': 2},
             'libvirt': {'virt_type': 'qemu', 'connection_uri': URI},
             'image': {'backend': 'glance'},
             'glance': {'endpoint_override': self.deployment.endpoint + '/image',
                        'auth_type': 'none'},
+            # The metadata proxies: port look-ups at nova-api's /network as
+            # the admin (noauth2), requests signed for nova-metadata-api.
+            'metadata': {'metadata_url': self.metadata_endpoint,
+                         'metadata_proxy_shared_secret': self.metadata_secret,
+                         'network_url': self.deployment.endpoint + '/network',
+                         'network_token': 'admin:admin'},
         }
-        for section, options in (compute_options or {}).items():
+        for section, options in compute_options.items():
             sections.setdefault(section, {}).update(options)
+        return sections
+
+    def start_computes(self, compute_options):
+        """One compute on this machine's libvirtd (``self.compute``)."""
+        sections = self.compute_sections(self.host, self.instances_path, compute_options,
+                                         'compute-state')
         self.compute = self.deployment.start(
             'nova-compute', self.deployment.write_config('nova-compute-libvirt.conf', sections),
             name=self.host)
-        harness.wait_for_api(self.deployment.endpoint, self.api)
-        self.cli = harness.OpenStackCLI(harness.write_clouds_yaml(
-            self.workdir / 'clouds.yaml', 'libvirt', self.deployment.endpoint), 'libvirt')
 
     def get(self, path, version='2.90'):
         """(status, parsed body) of a GET on the compute API, as the admin."""
@@ -165,17 +205,34 @@ class LibvirtCloud:
         """This compute's hypervisor record, once it is mapped and reported
         (2.87: the last microversion that shows its resources)."""
         def found():
-            self.deployment.manage('cell_v2', 'discover_hosts')
+            # Once a discover_hosts run has mapped the node, later calls (a
+            # test polling the usage) need no nova-manage run.
+            if not self.node_mapped:
+                self.deployment.manage('cell_v2', 'discover_hosts')
             status, body = self.get('/os-hypervisors/detail', version='2.87')
             return status == 200 and [h for h in body['hypervisors']
                                       if h['hypervisor_hostname'] == self.host]
-        return self.wait(found, 'the libvirt compute node to be reported', timeout=60)[0]
+        hypervisor = self.wait(found, 'the libvirt compute node to be reported', timeout=60)[0]
+        self.node_mapped = True
+        return hypervisor
 
     def upload_test_guest(self):
         """Upload the test guest with the ``openstack`` CLI; returns (root
         disk image id, the marker its first bytes hold)."""
         self.guest_images = self.guest_images or build_test_guest()
         return upload_test_guest(self.cli, self.guest_images, self.workdir)
+
+    def test_guest(self):
+        """The test guest uploaded once for this deployment (an
+        UploadedGuest). Tests must not change or delete these images."""
+        if self.uploaded_test_guest is None:
+            image_id, marker = self.upload_test_guest()
+            root = self.deployment.sdk().image.get_image(image_id)
+            properties = root.properties or {}
+            self.uploaded_test_guest = UploadedGuest(
+                image_id, marker, getattr(root, 'kernel_id', None) or properties['kernel_id'],
+                getattr(root, 'ramdisk_id', None) or properties['ramdisk_id'])
+        return self.uploaded_test_guest
 
     def console_file(self, server_id):
         """The serial console log virtlogd writes (what the API serves)."""

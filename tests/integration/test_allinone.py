@@ -5,6 +5,7 @@ SIGTERM stops it. With libvirtd reachable, ``--driver auto`` picks libvirt
 and a server from the test guest boots for real."""
 import pathlib
 import re
+import urllib.request
 
 import yaml
 
@@ -18,13 +19,15 @@ def start_allinone(workdir, driver, config=''):
     workdir = pathlib.Path(workdir)
     data_dir = workdir / 'data'
     port = harness.free_port()
+    metadata_port = harness.free_port()
     log_path = workdir / 'nova-allinone.log'
     # The services log into the file that holds the all-in-one's output, so
     # a failure shows both.
     config_file = workdir / 'allinone.conf'
     config_file.write_text('[DEFAULT]\nlog_file = %s\n%s' % (log_path, config))
     command = [harness.console_script('nova-allinone'), '--data-dir', str(data_dir),
-               '--port', str(port), '--driver', driver, '--config-file', str(config_file)]
+               '--port', str(port), '--metadata-port', str(metadata_port), '--driver', driver,
+               '--config-file', str(config_file)]
     # HOME is the test's own: the entry also goes into ~/.config/openstack.
     daemon = harness.Daemon('nova-allinone', command, log_path,
                             env={'HOME': str(workdir)})
@@ -37,6 +40,9 @@ def start_allinone(workdir, driver, config=''):
     assert entry['compute_endpoint_override'] == endpoint + '/v2.1'
     assert entry['network_endpoint_override'] == endpoint + '/network'
     assert (workdir / '.config' / 'openstack' / 'clouds.yaml').exists()
+    # The metadata service runs too (its root, the EC2 versions, needs no proxy).
+    with urllib.request.urlopen('http://127.0.0.1:%d/' % metadata_port, timeout=10) as answer:
+        assert answer.read().decode().split('\n')[-1] == 'latest'
     return daemon, harness.OpenStackCLI(clouds_yaml, 'nova-allinone')
 
 

@@ -6,8 +6,13 @@ import hashlib
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives import serialization
 
+import pytest
+
 from nova_api import microversion
 from tests.integration import harness
+
+# The session's ``deployment`` is set up once: its modules run in one worker.
+pytestmark = pytest.mark.xdist_group('deployment')
 
 
 def test_version_documents(deployment, api_server):

@@ -7,34 +7,36 @@ One server goes through create, the console log, its diagnostics, stop, start, a
 hard reboot, pause, unpause, suspend, resume, a shutdown from inside (the
 power state sync shows SHUTOFF) and delete; after each step ``virsh`` must
 agree with the API. After delete no domain, no disk and no allocation
-remain.
+remain. A second server, with a config drive, has it as a read-only IDE
+CD-ROM in its domain.
 
 Needs libvirtd and QEMU (tools/setup-libvirt.sh): skipped without them,
 failed under CI=true.
 """
 import os
 import subprocess
+import xml.etree.ElementTree as ET
 
 import pytest
+from oslo_serialization import jsonutils
 
+from nova_compute.virt import config_drive
+from tests.functional.test_keypairs import PUBLIC_KEY
 from tests.integration.libvirt_cloud import ACPI_READY
 from tests.integration.libvirt_cloud import BOOTED
-from tests.integration.libvirt_cloud import LibvirtCloud
-from tests.integration.libvirt_cloud import require_libvirt
 from tests.integration.libvirt_cloud import virsh
+from tests.integration import shared_libvirt
+
+# One libvirt deployment for this module and the others of the group.
+pytestmark = pytest.mark.xdist_group(shared_libvirt.GROUP)
 
 
-@pytest.fixture(scope='module')
-def cloud(tmp_path_factory, rabbitmq, mariadb):
-    require_libvirt()
-    cloud = LibvirtCloud(tmp_path_factory.mktemp('libvirt'), rabbitmq, mariadb,
-                         compute_options={'DEFAULT': {'shutdown_timeout': 20},
-                                          'libvirt': {'soft_reboot_wait': 20}})
-    yield cloud
-    cloud.stop()
+@pytest.fixture
+def cloud(libvirt_cloud):
+    return libvirt_cloud
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture
 def hypervisor(cloud):
     return cloud.hypervisor()
 
@@ -61,7 +63,7 @@ def boot_server(cloud, image_id, flavor, name):
 
 def test_server_lifecycle_on_a_real_guest(cloud, hypervisor, mariadb):
     cli = cloud.cli
-    image_id, marker = cloud.upload_test_guest()
+    image_id, marker = cloud.test_guest()[:2]
     cli.run('flavor', 'create', '--ram', '256', '--vcpus', '1', '--disk', '1', 'nt.tiny')
 
     server = boot_server(cloud, image_id, 'nt.tiny', 'nt-guest')
@@ -146,3 +148,40 @@ def test_server_lifecycle_on_a_real_guest(cloud, hypervisor, mariadb):
     assert mariadb.query(cloud.deployment.api_db,
                          'SELECT COUNT(*) FROM allocations WHERE consumer_id = %s',
                          uuid)[0][0] == 0
+
+
+def test_config_drive_is_a_readonly_cdrom(cloud, hypervisor, tmp_path):
+    """A server created with a config drive, a key pair and user data: its
+    domain has the ISO (labelled config-2, both trees) as a read-only IDE
+    CD-ROM; delete removes it with the instance directory."""
+    cli = cloud.cli
+    image_id = cloud.test_guest().image_id
+    if 'nt.tiny' not in {row['Name'] for row in cli.json('flavor', 'list')}:
+        cli.run('flavor', 'create', '--ram', '256', '--vcpus', '1', '--disk', '1', 'nt.tiny')
+    key_file, user_data = tmp_path / 'key.pub', tmp_path / 'user-data'
+    key_file.write_text(PUBLIC_KEY)
+    user_data.write_bytes(b'#cloud-config\n')
+    cli.run('keypair', 'create', '--public-key', str(key_file), 'cd-key')
+    server = cli.json('--os-compute-api-version', '2.90', 'server', 'create', '--image',
+                      image_id, '--flavor', 'nt.tiny', '--nic', 'none', '--config-drive',
+                      'True', '--key-name', 'cd-key', '--user-data', str(user_data),
+                      '--hostname', 'cd-guest', '--wait', 'cd-guest')
+    uuid = server['id']
+    assert server['status'] == 'ACTIVE' and server['config_drive'] == 'True'
+    iso = cloud.instances_path / uuid / 'disk.config'
+    [cdrom] = [disk for disk in ET.fromstring(virsh('dumpxml', uuid).stdout).iter('disk')
+               if disk.get('device') == 'cdrom']
+    assert cdrom.find('source').get('file') == str(iso)
+    assert cdrom.find('target').attrib == {'dev': 'hdd', 'bus': 'ide'}
+    assert cdrom.find('readonly') is not None
+    image = iso.read_bytes()
+    assert config_drive.volume_label(image) == 'config-2'
+    files = config_drive.read_files(image)
+    meta = jsonutils.loads(files['openstack/latest/meta_data.json'])
+    assert (meta['uuid'], meta['hostname'], meta['public_keys']) == (
+        uuid, 'cd-guest', {'cd-key': PUBLIC_KEY})
+    assert files['openstack/latest/user_data'] == b'#cloud-config\n'
+    assert files['ec2/latest/user-data'] == b'#cloud-config\n'
+    cli.run('server', 'delete', '--wait', uuid)
+    cli.run('keypair', 'delete', 'cd-key')
+    assert not iso.exists()

@@ -18,20 +18,18 @@ import pytest
 
 from tests.integration import harness
 from tests.integration.libvirt_cloud import BOOTED
-from tests.integration.libvirt_cloud import build_test_guest
-from tests.integration.libvirt_cloud import LibvirtCloud
-from tests.integration.libvirt_cloud import require_libvirt
 from tests.integration.libvirt_cloud import virsh
+from tests.integration import shared_libvirt
 
 DISK_TEXT = 'NOVA-TEST-GUEST-DISK-TEXT: '
 
+# One libvirt deployment for this module and the others of the group.
+pytestmark = pytest.mark.xdist_group(shared_libvirt.GROUP)
 
-@pytest.fixture(scope='module')
-def cloud(tmp_path_factory, rabbitmq, mariadb):
-    require_libvirt()
-    cloud = LibvirtCloud(tmp_path_factory.mktemp('libvirt-rebuild'), rabbitmq, mariadb)
-    yield cloud
-    cloud.stop()
+
+@pytest.fixture
+def cloud(libvirt_cloud):
+    return libvirt_cloud
 
 
 def root_image(cloud, sdk, name, kernel_id, ramdisk_id):
@@ -50,15 +48,10 @@ def root_image(cloud, sdk, name, kernel_id, ramdisk_id):
 
 
 def boot_images(cloud, sdk):
-    """The test guest's kernel and ramdisk, and three root disks starting
-    with their own markers: {name: (image id, marker)}."""
-    guest_images = build_test_guest()
-    kernel = sdk.image.create_image('nr-kernel', filename=str(guest_images / 'vmlinuz'),
-                                    disk_format='aki', container_format='aki')
-    ramdisk = sdk.image.create_image('nr-ramdisk',
-                                     filename=str(guest_images / 'initrd.img'),
-                                     disk_format='ari', container_format='ari')
-    return {name: root_image(cloud, sdk, name, kernel.id, ramdisk.id)
+    """Three root disks starting with their own markers, booting the test
+    guest's kernel and ramdisk (uploaded once): {name: (image id, marker)}."""
+    guest = cloud.test_guest()
+    return {name: root_image(cloud, sdk, name, guest.kernel_id, guest.ramdisk_id)
             for name in ('first', 'rebuilt', 'rescue')}
 
 

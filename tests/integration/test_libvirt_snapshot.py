@@ -20,22 +20,21 @@ import re
 from openstack import exceptions as openstack_exceptions
 import pytest
 
-from tests.integration.libvirt_cloud import LibvirtCloud
-from tests.integration.libvirt_cloud import require_libvirt
 from tests.integration.libvirt_cloud import virsh
+from tests.integration import shared_libvirt
 
 WRITTEN = re.compile(r'NOVA-TEST-GUEST-MARKER-WRITTEN: (MARKER-[0-9a-f]+)')
 FOUND = 'NOVA-TEST-GUEST-MARKER-FOUND: %s'
 
 
-@pytest.fixture(scope='module')
-def cloud(tmp_path_factory, rabbitmq, mariadb):
-    require_libvirt()
-    cloud = LibvirtCloud(tmp_path_factory.mktemp('libvirt-snapshot'), rabbitmq, mariadb,
-                         compute_options={'DEFAULT': {'shutdown_timeout': 20,
-                                                      'shelved_offload_time': 0}})
-    yield cloud
-    cloud.stop()
+# One libvirt deployment (shelve offloads at once: shared_libvirt.COMPUTE_OPTIONS)
+# for this module and the others of the group.
+pytestmark = pytest.mark.xdist_group(shared_libvirt.GROUP)
+
+
+@pytest.fixture
+def cloud(libvirt_cloud):
+    return libvirt_cloud
 
 
 def written_marker(cloud, server_id):
@@ -73,7 +72,7 @@ def test_snapshot_backup_and_shelve_of_real_guests(cloud, mariadb):
     cli = cloud.cli
     sdk = cloud.deployment.sdk()
     hypervisor = cloud.hypervisor()
-    image_id, _disk_marker = cloud.upload_test_guest()
+    image_id = cloud.test_guest().image_id
     cli.run('flavor', 'create', '--ram', '256', '--vcpus', '1', '--disk', '1', 'nt.snap')
     first = boot(cloud, image_id, 'nt-first')
     first_marker = written_marker(cloud, first)

@@ -3,6 +3,10 @@
 ports and security group rules, and a fault as the user sees it. (The
 faults themselves are covered over HTTP in tests/functional/network; each
 CLI run costs seconds here.)"""
+import pytest
+
+# The session's ``deployment`` is set up once: its modules run in one worker.
+pytestmark = pytest.mark.xdist_group('deployment')
 
 
 def test_network_subnet_port_and_rule_lifecycle(deployment, openstack):

@@ -4,7 +4,12 @@ cell1 conductor and a compute (cell1 transport only, no database). The
 real ``openstack`` CLI sees them up; a stopped compute turns down after
 service_down_time; the compute's node shows up as a hypervisor once
 discover_hosts maps it."""
+import pytest
+
 from tests.integration import harness
+
+# The session's ``deployment`` is set up once: its modules run in one worker.
+pytestmark = pytest.mark.xdist_group('deployment')
 
 EXPECTED_UP = {('nova-conductor', 'controller'), ('nova-scheduler', 'controller'),
                ('nova-conductor', 'cell1-conductor'), ('nova-compute', 'compute1')}
@@ -55,3 +60,5 @@ def test_services_up_then_compute_down(deployment, openstack):
                                 what='the stopped compute to be reported down')
     assert states['nova-scheduler@controller'] == 'up'
     assert states['nova-conductor@cell1-conductor'] == 'up'
+    # No other test uses them: they need not idle through the session.
+    harness.stop_daemons(daemons[:-1])

@@ -102,3 +102,29 @@ def test_a_cell_that_timed_out_is_asked_again_after_the_recheck_interval():
     time.sleep(0.5)
     again = cells_scatter.scatter_gather(nova_context.get_admin_context(), CELLS[:1], ask)
     assert again == {'cell-0': 'cell0'}
+
+
+def test_a_cell_whose_database_connection_failed_is_marked_down():
+    """A connection refused, or dropped by the read timeout before
+    cell_timeout ran out, cost a wait too: the cell is not asked again
+    until the recheck interval has passed. Other errors do not mark it."""
+    from oslo_db import exception as db_exc
+    CONF.set_override('cell_timeout', 5, group='cells')
+    CONF.set_override('down_cell_recheck_interval', 60, group='cells')
+    asked = []
+
+    def ask(ctx, cell):
+        asked.append(cell['uuid'])
+        if cell['uuid'] == 'cell-1':
+            raise db_exc.DBConnectionError('Lost connection to MySQL server during query')
+        if cell['uuid'] == 'cell-2':
+            raise ValueError('not a connection error')
+        return 'ok'
+
+    context = nova_context.get_admin_context()
+    first = cells_scatter.scatter_gather(context, CELLS, ask)
+    assert isinstance(first['cell-1'], db_exc.DBConnectionError)
+    second = cells_scatter.scatter_gather(context, CELLS, ask)
+    assert isinstance(second['cell-1'], exception.CellTimeout), 'marked down'
+    assert isinstance(second['cell-2'], ValueError), 'asked again'
+    assert asked.count('cell-1') == 1 and asked.count('cell-2') == 2

@@ -42,6 +42,9 @@ class CellConductor:
     def instance_fault_create(self, context, uuid, code, message, details=None, host=None):
         self.faults.append((code, message))
 
+    def evacuations_from_host(self, context, host):
+        return []
+
 
 @pytest.fixture
 def driver():

@@ -15,6 +15,9 @@ class Conductor:
     def instances_on_host(self, context, host):
         return self.instances
 
+    def evacuations_from_host(self, context, host):
+        return []
+
     def instance_update(self, context, uuid, values, expected=None, record_event=None):
         self.updates.append((uuid, values, expected))
 

@@ -29,6 +29,7 @@ METADATA = models.InstanceMetadata.__table__
 SYSTEM_METADATA = models.InstanceSystemMetadata.__table__
 TAGS = models.Tag.__table__
 FAULTS = models.InstanceFault.__table__
+MIGRATIONS = models.Migration.__table__
 
 MAX_TAG_COUNT = 50
 # A fault message is cut to what its column holds, as Nova does.
@@ -36,7 +37,7 @@ _FAULT_MESSAGE_LENGTH = 255
 
 _NOT_GIVEN = object()
 _COLUMNS = frozenset(column.name for column in INSTANCES.columns) - {'id'}
-_JSON_COLUMNS = ('flavor', 'networks')
+_JSON_COLUMNS = ('flavor', 'networks', 'old_flavor', 'new_flavor')
 _DATETIME_COLUMNS = ('created_at', 'updated_at', 'deleted_at', 'launched_at',
                      'terminated_at')
 # Flavor fields copied to their own columns when the caller leaves them out
@@ -532,6 +533,10 @@ def soft_delete(context, uuid):
                     terminated_at=sa.func.coalesce(INSTANCES.c.terminated_at, now)))
         if result.rowcount == 0:
             raise exception.InstanceNotFound(instance_id=uuid)
+        # Its migration records go with it, as in Nova.
+        session.execute(MIGRATIONS.update().where(MIGRATIONS.c.instance_uuid == uuid,
+                                                  MIGRATIONS.c.deleted == 0)
+                        .values(deleted=MIGRATIONS.c.id, deleted_at=now))
         return _complete(session, [_select_one(session, uuid, 'only')], False)[0]
 
 

@@ -200,7 +200,8 @@ def misfit(inventory, used, amount):
     return None
 
 
-def _try_claim(context, consumer_id, provider_uuid, wanted, group_uuid=None):
+def _try_claim(context, consumer_id, provider_uuid, wanted, group_uuid=None,
+               keep_other_providers=False):
     """True or False when decided; raises _GenerationChanged on a lost race."""
     with engines.api_writer(context) as session:
         provider = (session.query(models.ResourceProvider)
@@ -238,7 +239,8 @@ def _try_claim(context, consumer_id, provider_uuid, wanted, group_uuid=None):
             raise _GenerationChanged()
         # A claim replaces what the consumer held before (as a PUT of
         # Placement allocations does), so a retried claim is idempotent.
-        _remove_allocations(session, consumer_id)
+        _remove_allocations(session, consumer_id,
+                            provider.id if keep_other_providers else None)
         for rc, amount in wanted.items():
             session.add(models.Allocation(resource_provider_id=provider.id,
                                           consumer_id=consumer_id,
@@ -246,7 +248,8 @@ def _try_claim(context, consumer_id, provider_uuid, wanted, group_uuid=None):
         return True
 
 
-def claim(context, consumer_id, provider_uuid, resources, group_uuid=None):
+def claim(context, consumer_id, provider_uuid, resources, group_uuid=None,
+          keep_other_providers=False):
     """Allocate ``resources`` ({rc: amount}; zero amounts are left out) on
     the provider for ``consumer_id``, replacing what it held. Returns False
     when they do not fit, or when the provider stayed too busy to win a
@@ -259,11 +262,18 @@ def claim(context, consumer_id, provider_uuid, resources, group_uuid=None):
     never both win a host the policy gives to one, whichever providers
     (nodes) of the host they claim on. A late check on the compute, as
     Nova's, would only catch the breach after the fact and cost a
-    reschedule; here the loser simply moves on to the next host."""
+    reschedule; here the loser simply moves on to the next host.
+
+    ``keep_other_providers``: what the consumer holds on other providers
+    stays (only its allocation on this provider is replaced). An
+    evacuation claims so, as Nova does: the instance holds its source and
+    its destination until the source compute comes back and frees its part
+    (release_provider)."""
     wanted = {rc: int(amount) for rc, amount in resources.items() if amount}
     for attempt in range(1, MAX_CLAIM_ATTEMPTS + 1):
         try:
-            return _try_claim(context, consumer_id, provider_uuid, wanted, group_uuid)
+            return _try_claim(context, consumer_id, provider_uuid, wanted, group_uuid,
+                              keep_other_providers)
         except (_GenerationChanged, db_exc.DBDeadlock):
             LOG.debug('Claim for %s on %s lost a race (attempt %d); retrying',
                       consumer_id, provider_uuid, attempt)
@@ -274,13 +284,15 @@ def claim(context, consumer_id, provider_uuid, resources, group_uuid=None):
     return False
 
 
-def _remove_allocations(session, consumer_id):
-    """Delete what ``consumer_id`` holds, bumping the generation of each
-    provider it frees (as Placement does), so that a reader following the
-    generations (the scheduler's usage cache) sees the change. Returns the
-    number of rows removed."""
+def _remove_allocations(session, consumer_id, provider_id=None):
+    """Delete what ``consumer_id`` holds (on ``provider_id`` only, when
+    given), bumping the generation of each provider it frees (as Placement
+    does), so that a reader following the generations (the scheduler's
+    usage cache) sees the change. Returns the number of rows removed."""
     allocations = session.query(models.Allocation).filter_by(consumer_id=consumer_id)
-    freed = {provider_id for (provider_id,) in
+    if provider_id is not None:
+        allocations = allocations.filter_by(resource_provider_id=provider_id)
+    freed = {freed_id for (freed_id,) in
              allocations.with_entities(models.Allocation.resource_provider_id).distinct()}
     if not freed:
         return 0
@@ -296,6 +308,40 @@ def release(context, consumer_id):
     removed (0 when it held nothing, so a repeated release is harmless)."""
     with engines.api_writer(context) as session:
         return _remove_allocations(session, consumer_id)
+
+
+def move_allocations(context, source_consumer, target_consumer):
+    """Give everything ``source_consumer`` holds to ``target_consumer``,
+    whose own allocations are freed, in one transaction (as Placement's
+    POST /allocations moves a claim to a migration and back). A move
+    keeps every class within its capacity: it frees before it takes and
+    takes only what was held. Returns the number of rows moved (0 when
+    the source held nothing: then the target keeps what it has)."""
+    with engines.api_writer(context) as session:
+        moving = session.query(models.Allocation).filter_by(consumer_id=source_consumer)
+        touched = {provider_id for (provider_id,) in
+                   moving.with_entities(models.Allocation.resource_provider_id).distinct()}
+        if not touched:
+            return 0
+        _remove_allocations(session, target_consumer)
+        moved = moving.update({models.Allocation.consumer_id: target_consumer},
+                              synchronize_session=False)
+        (session.query(models.ResourceProvider)
+         .filter(models.ResourceProvider.id.in_(sorted(touched)))
+         .update({models.ResourceProvider.generation: models.ResourceProvider.generation + 1},
+                 synchronize_session=False))
+        return moved
+
+
+def release_provider(context, consumer_id, provider_uuid):
+    """Free what ``consumer_id`` holds on one provider, keeping the rest;
+    the number of allocation rows removed (0 for an unknown provider)."""
+    with engines.api_writer(context) as session:
+        provider = (session.query(models.ResourceProvider)
+                    .filter_by(uuid=provider_uuid).first())
+        if provider is None:
+            return 0
+        return _remove_allocations(session, consumer_id, provider.id)
 
 
 def generations(context, changed_since=None):

@@ -123,6 +123,9 @@ class Instance(BASE, _Base):
     compute_id = Column(BigInteger)
     request_spec = Column(Text)
     networks = Column(Text)
+    # The flavors of a resize in progress (JSON, like ``flavor``).
+    old_flavor = Column(Text)
+    new_flavor = Column(Text)
 
 
 class InstanceFault(BASE, _Base):

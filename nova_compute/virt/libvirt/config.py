@@ -25,11 +25,14 @@ NOVA_NS = 'http://openstack.org/xmlns/libvirt/nova/1.1'
 VIRT_TYPES = ('qemu', 'kvm')
 DISK_BUSES = ('virtio', 'scsi', 'sata', 'ide')
 DISK_FORMATS = ('qcow2', 'raw')
+DISK_DEVICES = ('disk', 'cdrom')
 INTERFACE_KINDS = ('user', 'network', 'bridge')
 
 _NOT_XML_CHAR = re.compile('[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
 _TARGET_DEV = re.compile(r'^(vd|sd|hd)[a-z]{1,2}$')
 _MAC = re.compile(r'^[0-9a-f]{2}(:[0-9a-f]{2}){5}$')
+# A Linux interface name: at most 15 characters, no '/', ':' or blanks.
+_TAP_DEV = re.compile(r'^[A-Za-z0-9_.-]{1,15}$')
 
 
 def instance_name(instance_id, template='instance-%08x'):
@@ -70,16 +73,21 @@ class Disk:
     bus: str = 'virtio'
     driver_type: str = 'qcow2'
     cache: str | None = None  # None: the hypervisor's default
+    device: str = 'disk'  # or 'cdrom'
+    readonly: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
 class Interface:
     """A network interface: ``user`` (QEMU's user-mode stack), a libvirt
-    ``network`` by name, or a host ``bridge`` by name (``source``)."""
+    ``network`` by name, or a host ``bridge`` by name (``source``);
+    ``target_dev``: the host's tap device name (a port's tap<id[:11]>)."""
     kind: str = 'user'
     source: str | None = None
     mac: str | None = None
     model: str = 'virtio'
+    target_dev: str | None = None
+    mtu: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -165,26 +173,45 @@ def _add_os(os_element, guest):
 
 def _add_devices(devices, guest):
     for disk in guest.disks:
-        element = _sub(devices, 'disk', type='file', device='disk')
+        element = _sub(devices, 'disk', type='file', device=disk.device)
         driver = {'name': 'qemu', 'type': disk.driver_type}
         if disk.cache:
             driver['cache'] = disk.cache
         _sub(element, 'driver', **driver)
         _sub(element, 'source', file=disk.path)
         _sub(element, 'target', dev=disk.target_dev, bus=disk.bus)
+        if disk.readonly:
+            _sub(element, 'readonly')
     for interface in guest.interfaces:
-        element = _sub(devices, 'interface', type=interface.kind)
-        if interface.kind == 'network':
-            _sub(element, 'source', network=interface.source)
-        elif interface.kind == 'bridge':
-            _sub(element, 'source', bridge=interface.source)
-        if interface.mac:
-            _sub(element, 'mac', address=interface.mac)
-        _sub(element, 'model', type=interface.model)
+        _add_interface(devices, interface)
     serial = _sub(devices, 'serial', type='pty')
     _sub(serial, 'log', file=guest.console_log, append='on')
     console = _sub(devices, 'console', type='pty')
     _sub(console, 'target', type='serial', port='0')
+
+
+def _add_interface(devices, interface):
+    element = _sub(devices, 'interface', type=interface.kind)
+    if interface.kind == 'network':
+        _sub(element, 'source', network=interface.source)
+    elif interface.kind == 'bridge':
+        _sub(element, 'source', bridge=interface.source)
+    if interface.mac:
+        _sub(element, 'mac', address=interface.mac)
+    if interface.target_dev:
+        _sub(element, 'target', dev=interface.target_dev)
+    _sub(element, 'model', type=interface.model)
+    if interface.mtu:
+        _sub(element, 'mtu', size=str(interface.mtu))
+
+
+def interface_xml(interface):
+    """The <interface> element of ``interface`` alone (validated), for a
+    hot-plug (attachDeviceFlags / detachDeviceFlags)."""
+    _validate_interfaces([interface])
+    holder = ET.Element('devices')
+    _add_interface(holder, interface)
+    return ET.tostring(holder[0], encoding='unicode')
 
 
 def _validate(guest):
@@ -216,6 +243,7 @@ def _validate_disks(disks):
         _require(disk.bus in DISK_BUSES, 'disk bus must be one of %s' % (DISK_BUSES,))
         _require(disk.driver_type in DISK_FORMATS,
                  'disk format must be one of %s' % (DISK_FORMATS,))
+        _require(disk.device in DISK_DEVICES, 'disk device must be one of %s' % (DISK_DEVICES,))
 
 
 def _validate_interfaces(interfaces):
@@ -226,6 +254,8 @@ def _validate_interfaces(interfaces):
                  'a %s interface needs a source' % interface.kind)
         _require(interface.mac is None or _MAC.match(interface.mac),
                  'bad MAC address %r' % (interface.mac,))
+        _require(interface.target_dev is None or _TAP_DEV.match(interface.target_dev),
+                 'bad interface target %r' % (interface.target_dev,))
 
 
 def _require(condition, reason):

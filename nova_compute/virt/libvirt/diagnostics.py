@@ -122,7 +122,8 @@ def instance_diagnostics(domain, instance):
     power_state = libvirt_guest.power_state_of(state)
     return diagnostics.build(
         compute_states.POWER_STATE_NAMES.get(power_state, 'pending'), 'libvirt',
-        CONF.libvirt.virt_type, 'linux', uptime(domain, instance), config_drive=False,
+        CONF.libvirt.virt_type, 'linux', uptime(domain, instance),
+        config_drive=bool(instance.get('config_drive')),
         memory={'maximum': max_memory_kib // 1024, 'used': used_kib // 1024},
         cpus=[{'id': number, 'time': cpu_time, 'utilisation': None}
               for number, cpu_time in _vcpu_times(domain)],

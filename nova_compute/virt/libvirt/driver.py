@@ -24,16 +24,20 @@ from oslo_utils import excutils
 from nova_common import compute_states as states
 from nova_common.conf import CONF
 from nova_common import exception
+from nova_compute.virt import config_drive
 from nova_compute.virt import driver
 from nova_compute.virt.libvirt import config
 from nova_compute.virt.libvirt import diagnostics
 from nova_compute.virt.libvirt import events
 from nova_compute.virt.libvirt import guest as libvirt_guest
 from nova_compute.virt.libvirt import host as libvirt_host
+from nova_compute.virt.libvirt import hotplug
 from nova_compute.virt.libvirt import image_cache
 from nova_compute.virt.libvirt import imagebackend
 from nova_compute.virt.libvirt import instance_config
 from nova_compute.virt.libvirt import instance_files
+from nova_compute.virt.libvirt import live_migration
+from nova_compute.virt.libvirt import migration
 from nova_compute.virt.libvirt import rescue
 from nova_compute.virt.libvirt import resources
 from nova_compute.virt.libvirt import snapshot
@@ -46,6 +50,10 @@ REBOOT_TYPES = ('SOFT', 'HARD')
 
 
 class LibvirtDriver(driver.ComputeDriver):
+    needs_host_networking = True
+    supports_attach_interface = True
+    supports_tagged_attach_interface = True
+
     def __init__(self):
         self.host_name = None
         self.dispatcher = events.LifecycleDispatcher()
@@ -53,6 +61,7 @@ class LibvirtDriver(driver.ComputeDriver):
         self.image_cache = None
         self.cpu_info = None
         self.numa_topology = None
+        self.migrations = None
 
     # --- the host ---------------------------------------------------------
 
@@ -69,6 +78,7 @@ class LibvirtDriver(driver.ComputeDriver):
         # to describe it.
         self.cpu_info = resources.cpu_info(capabilities)
         self.numa_topology = resources.numa_topology(capabilities)
+        self.migrations = migration.Migrations(self.host, self.image_cache, host)
 
     @staticmethod
     def _check_virt_type(capabilities):
@@ -80,6 +90,8 @@ class LibvirtDriver(driver.ComputeDriver):
                        '/dev/kvm?); use virt_type = qemu' % CONF.libvirt.connection_uri)
 
     def cleanup_host(self, host):
+        if self.migrations is not None:
+            self.migrations.stop()
         if self.host is not None:
             self.host.close()
 
@@ -111,12 +123,16 @@ class LibvirtDriver(driver.ComputeDriver):
 
     # --- spawn and destroy --------------------------------------------------
 
-    def spawn(self, context, instance, image_meta):
+    def spawn(self, context, instance, image_meta, config_drive_metadata=None):
         uuid = instance['uuid']
         started = time.monotonic()
         try:
             properties = instance_config.image_properties(instance, image_meta)
             self._create_files(context, instance, properties)
+            if config_drive_metadata:
+                config_drive.write_iso(
+                    config_drive.files_for(config_drive_metadata),
+                    instance_files.path(uuid, instance_files.CONFIG_DRIVE))
             files_ready = time.monotonic()
             guest = instance_config.guest(instance, properties, context)
             xml = config.domain_xml(guest)
@@ -175,6 +191,73 @@ class LibvirtDriver(driver.ComputeDriver):
             LOG.exception('Removing the guest of instance %s failed', uuid)
             return
         LOG.info('Removed the guest of instance %s', uuid)
+
+    # --- live migration (live_migration.py) -------------------------------------
+
+    def check_can_live_migrate_destination(self, context, instance, block_migration):
+        return live_migration.check_destination(self.host_name, block_migration)
+
+    def cleanup_live_migration_destination_check(self, context, dest_check_data):
+        live_migration.remove_marker(dest_check_data)
+
+    def check_can_live_migrate_source(self, context, instance, dest_check_data):
+        if self.host.lookup(instance['uuid']) is None:
+            raise exception.MigrationPreCheckError(
+                reason='instance %s has no domain on %s' % (instance['uuid'],
+                                                            self.host_name))
+        return live_migration.check_source(self.host.connection(), instance,
+                                           dest_check_data)
+
+    def check_live_migration_compatibility(self, context, instance, migrate_data):
+        live_migration.check_compatibility(self.host.connection(), migrate_data)
+
+    def pre_live_migration(self, context, instance, migrate_data):
+        uuid = instance['uuid']
+        try:
+            if migrate_data.get('is_shared_instance_path'):
+                os.makedirs(instance_files.instance_dir(uuid), exist_ok=True)
+            else:
+                properties = instance_config.image_properties(instance, None)
+                self._create_files(context, instance, properties)
+        except Exception:
+            with excutils.save_and_reraise_exception():
+                self.rollback_live_migration_at_destination(context, instance,
+                                                            migrate_data)
+        return migrate_data
+
+    def live_migration(self, context, instance, dest, migrate_data, monitor):
+        live_migration.migrate(self._domain(instance), instance, migrate_data, monitor)
+
+    def post_live_migration(self, context, instance, migrate_data):
+        """The domain left with the migration (UNDEFINE_SOURCE); its files
+        stay only on a shared instances path."""
+        if not migrate_data.get('is_shared_instance_path'):
+            instance_files.remove_instance_dir(instance['uuid'])
+
+    def post_live_migration_at_destination(self, context, instance):
+        domain = self._domain(instance)
+        if (instance.get('vm_state') == states.ACTIVE
+                and libvirt_guest.libvirt_state(domain) == libvirt.VIR_DOMAIN_PAUSED):
+            libvirt_guest.unpause(domain)  # paused by force_complete on the source
+
+    def rollback_live_migration_at_destination(self, context, instance, migrate_data):
+        domain = self.host.lookup(instance['uuid'])
+        if domain is not None:
+            with _unless_gone():
+                if domain.isActive():
+                    libvirt_guest.hard_stop(domain)
+            with _unless_gone():
+                libvirt_guest.undefine(domain)
+        if not (migrate_data or {}).get('is_shared_instance_path'):
+            instance_files.remove_instance_dir(instance['uuid'])
+
+    # --- os-interface (hotplug.py) ------------------------------------------------
+
+    def attach_interface(self, context, instance, vif):
+        hotplug.attach(self._domain(instance), instance, vif)
+
+    def detach_interface(self, context, instance, vif):
+        hotplug.detach(self._domain(instance), instance, vif)
 
     # --- power ----------------------------------------------------------------
 
@@ -257,6 +340,22 @@ class LibvirtDriver(driver.ComputeDriver):
 
     def unrescue(self, context, instance):
         rescue.unrescue(self.host.connection(), self._domain(instance), instance)
+
+    # --- resize and cold migration (migration.py) --------------------------------
+
+    def migrate_disk_and_power_off(self, context, instance, dest_host, flavor, timeout=0):
+        return self.migrations.migrate_disk_and_power_off(instance, dest_host, timeout)
+
+    def finish_migration(self, context, migration, instance, disk_info, image_meta,
+                         resize_instance, power_on):
+        self.migrations.finish_migration(context, instance, disk_info, resize_instance,
+                                         power_on)
+
+    def confirm_migration(self, context, migration, instance):
+        self.migrations.confirm_migration(migration, instance)
+
+    def finish_revert_migration(self, context, instance, migration, power_on):
+        self.migrations.finish_revert_migration(context, instance, power_on)
 
     # --- snapshots (snapshot.py) ------------------------------------------------
 

@@ -1,10 +1,12 @@
 """The guest description (config.Guest) of an instance: identity, flavor,
-owner, disks and, for kernel images, direct boot."""
+owner, disks, network interfaces and, for kernel images, direct boot."""
 import datetime
+import os
 
 from oslo_utils import timeutils
 
 from nova_common.conf import CONF
+from nova_compute import vifs
 from nova_compute.virt.libvirt import config
 from nova_compute.virt.libvirt import instance_files
 
@@ -54,6 +56,30 @@ def _created_at(instance):
     return created
 
 
+def config_drive_disks(uuid):
+    """The config drive as a read-only IDE CD-ROM, as Nova attaches it on
+    the default (i440fx) machine (the last IDE slot, hdd), when the
+    instance has one; () otherwise."""
+    path = instance_files.path(uuid, instance_files.CONFIG_DRIVE)
+    if not os.path.exists(path):
+        return ()
+    return (config.Disk(path=path, target_dev='hdd', bus='ide', driver_type='raw',
+                        device='cdrom', readonly=True),)
+
+
+def interfaces(instance):
+    """One bridge interface per port of the instance's network_info (the
+    one the compute fetched, else the one plugged on this host before: a
+    rebuild or rescue keeps the guest's NICs), with the port's MAC and tap."""
+    network_info = instance.get('network_info')
+    if network_info is None:
+        network_info = vifs.plugged_network_info(instance['uuid']) or []
+    return tuple(config.Interface(kind='bridge', source=vif['network']['bridge'],
+                                  mac=vif['address'], target_dev=vif['devname'],
+                                  mtu=vif['network'].get('mtu'))
+                 for vif in network_info)
+
+
 def guest(instance, properties, context=None):
     """The config.Guest of ``instance``, whose files are in its instance
     directory (instance_files)."""
@@ -77,7 +103,9 @@ def guest(instance, properties, context=None):
         console_log=instance_files.path(uuid, instance_files.CONSOLE_LOG),
         virt_type=CONF.libvirt.virt_type,
         boot=boot,
-        disks=(config.Disk(path=instance_files.path(uuid, instance_files.DISK)),),
+        disks=(config.Disk(path=instance_files.path(uuid, instance_files.DISK)),)
+        + config_drive_disks(uuid),
+        interfaces=interfaces(instance),
         image_id=instance.get('image_ref') or None,
         created_at=_created_at(instance),
     )

@@ -12,6 +12,8 @@ DISK = 'disk'
 KERNEL = 'kernel'
 RAMDISK = 'ramdisk'
 CONSOLE_LOG = 'console.log'
+# The config drive (an ISO 9660 image), attached as a CD-ROM while it exists.
+CONFIG_DRIVE = 'disk.config'
 
 
 def instances_path():

@@ -42,3 +42,15 @@ def create_overlay(path, backing_file, backing_format, size_bytes=None):
 
 def convert_to_raw(source, source_format, destination):
     run('convert', '-q', '-f', source_format, '-O', 'raw', source, destination)
+
+
+def resize(path, fmt, size_bytes):
+    """Grow the image at ``path`` to ``size_bytes`` (virtual size)."""
+    run('resize', '-q', '-f', fmt, path, size_bytes)
+
+
+def rebase_unsafe(path, backing_file, backing_format):
+    """Point the qcow2 image at ``path`` to ``backing_file`` without
+    copying anything: the new backing file holds the same data (an image's
+    base in another host's cache)."""
+    run('rebase', '-q', '-u', '-f', 'qcow2', '-F', backing_format, '-b', backing_file, path)

@@ -112,6 +112,7 @@ def test_unknown_or_foreign_network_and_port_are_refused(running):  # noqa: F811
 
 
 def test_auto_takes_the_one_visible_network(running):  # noqa: F811
+    CONF.set_override('auto_allocate_subnet_pool', '', group='network')
     message = boot(running, networks='auto', status=400).json['badRequest']['message']
     assert message == 'Unable to automatically allocate a network for project demo'
     _net(running, name='only')

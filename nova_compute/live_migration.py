@@ -1,0 +1,394 @@
+"""Live migration on the computes, as Nova's compute manager runs it.
+
+On the destination (calls from the conductor or the source):
+- ``check_can_live_migrate_destination``: the driver compares CPUs and
+  decides block migration; the source is asked
+  ``check_can_live_migrate_source`` in turn; their merged migrate_data
+  goes back to the conductor (MigrationPreCheckError when either says no).
+- ``pre_live_migration``: the ports plugged here, then the driver makes
+  the instance directory, its backing files and, for a block migration,
+  empty disks; returns the migrate_data with what the source needs.
+- ``post_live_migration_at_destination``: the guest is here: the instance
+  takes this host and node, its power state and no task; the migration's
+  (source) claim is freed; migration ``completed``.
+- ``rollback_live_migration_at_destination``: what pre_live_migration
+  made is removed (the incoming guest, its files, its ports).
+
+On the source (casts):
+- ``live_migration``: migration ``preparing``, the destination's
+  pre_live_migration, migration ``running``, the driver's migration
+  monitored (progress in the instance's ``progress``, abort after
+  ``[libvirt] live_migration_completion_timeout``, force_complete); then
+  the post steps, or the rollback.
+- ``live_migration_abort`` / ``live_migration_force_complete`` reach the
+  running migration through its Monitor.
+
+A rollback leaves the server on its source as it was: the destination
+cleaned up, the instance's destination claim freed and the source claim
+given back to it (one ledger transaction), its vm_state, no task, the
+migration ``error`` (a failed preparation), ``failed`` (a failed
+migration) or ``cancelled`` (an abort); a fault for the failures.
+"""
+import sys
+import threading
+import time
+import traceback
+
+from oslo_log import log as logging
+
+from nova_common import compute_states as states
+from nova_common.conf import CONF
+from nova_common import exception
+from nova_compute import instance_lock
+from nova_compute import lifecycle
+from nova_compute import vifs
+from nova_compute.virt import live_migration_monitor
+
+LOG = logging.getLogger(__name__)
+
+_SUPERSEDED = (exception.InstanceNotFound, exception.InstanceInvalidState)
+
+# migration id -> the Monitor of the live migration this process runs.
+_RUNNING = {}
+_RUNNING_LOCK = threading.Lock()
+
+
+def _event(event, phase, host, result=None, details=None):
+    record = {'event': event, 'phase': phase, 'host': host}
+    if phase == 'finish':
+        record.update(result=result, details=details)
+    return record
+
+
+class Steps:
+    """The live migration steps of one compute: its host, driver, cell
+    conductor and compute RPC client."""
+
+    def __init__(self, host, driver, conductor_api, compute_api):
+        self.host = host
+        self.driver = driver
+        self.conductor_api = conductor_api
+        self.compute_api = compute_api
+
+    # --- on the destination -------------------------------------------------------
+
+    def check_can_live_migrate_destination(self, context, instance, block_migration,
+                                           migration):
+        uuid = instance['uuid']
+        event = 'compute_check_can_live_migrate_destination'
+        self._record(context, uuid, _event(event, 'start', self.host))
+        try:
+            dest_data = self.driver.check_can_live_migrate_destination(
+                context, instance, block_migration)
+            dest_data.update(dest_host=self.host, dest_node=migration.get('dest_node'))
+            try:
+                migrate_data = self.compute_api.check_can_live_migrate_source(
+                    context, instance['host'], instance, dest_data)
+            finally:
+                self.driver.cleanup_live_migration_destination_check(context, dest_data)
+            self.driver.check_live_migration_compatibility(context, instance, migrate_data)
+        except Exception as error:  # noqa: BLE001 - every refusal is a pre-check error
+            self._record(context, uuid, _event(event, 'finish', self.host, 'Error',
+                                               traceback.format_exc()))
+            if isinstance(error, exception.MigrationPreCheckError):
+                raise
+            raise exception.MigrationPreCheckError(
+                reason=getattr(error, 'message', None) or str(error))
+        self._record(context, uuid, _event(event, 'finish', self.host, 'Success'))
+        return migrate_data
+
+    def pre_live_migration(self, context, instance, migrate_data, migration):
+        uuid = instance['uuid']
+        event = 'compute_pre_live_migration'
+        self._record(context, uuid, _event(event, 'start', self.host))
+        lifecycle.announce(context, self.host, instance, 'live_migration_pre', 'start')
+        try:
+            instance = vifs.plug(context, self.host, self.driver, self.conductor_api,
+                                 instance)
+            migrate_data = self.driver.pre_live_migration(context, instance, migrate_data)
+        except Exception as error:
+            self._record(context, uuid, _event(event, 'finish', self.host, 'Error',
+                                               traceback.format_exc()))
+            lifecycle.announce(context, self.host, instance, 'live_migration_pre', 'error',
+                               fault=error)
+            raise
+        self._record(context, uuid, _event(event, 'finish', self.host, 'Success'))
+        lifecycle.announce(context, self.host, instance, 'live_migration_pre', 'end')
+        return migrate_data
+
+    def post_live_migration_at_destination(self, context, instance, migration):
+        uuid = instance['uuid']
+        event = 'compute_post_live_migration_at_destination'
+        # Not under the instance lock: the source holds it while it waits here.
+        self._record(context, uuid, _event(event, 'start', self.host))
+        lifecycle.announce(context, self.host, instance, 'live_migration_post_dest', 'start')
+        try:
+            self.driver.post_live_migration_at_destination(context, instance)
+        except Exception:
+            self._record(context, uuid, _event(event, 'finish', self.host, 'Error',
+                                               traceback.format_exc()))
+            raise
+        self.conductor_api.release_allocations(context, migration['uuid'])
+        self._set_migration(context, migration, 'completed')
+        instance = self.conductor_api.instance_update(
+            context, uuid, {'host': self.host, 'node': migration['dest_node'],
+                            'power_state': self.driver.get_power_state(instance),
+                            'task_state': None, 'progress': 0},
+            expected={'task_state': states.MIGRATING},
+            record_event=_event(event, 'finish', self.host, 'Success'))
+        lifecycle.announce(context, self.host, instance, 'live_migration_post_dest', 'end')
+        LOG.info('Instance %s arrived live on %s', uuid, self.host)
+
+    def rollback_live_migration_at_destination(self, context, instance, migrate_data):
+        uuid = instance['uuid']
+        lifecycle.announce(context, self.host, instance, 'live_migration_rollback_dest',
+                           'start')
+        try:
+            self.driver.rollback_live_migration_at_destination(context, instance,
+                                                               migrate_data)
+        except Exception:  # noqa: BLE001 - a leftover guest is found at start-up
+            LOG.exception('Cleaning up the incoming guest of %s on %s failed', uuid,
+                          self.host)
+        vifs.unplug(self.driver, uuid)
+        lifecycle.announce(context, self.host, instance, 'live_migration_rollback_dest',
+                           'end')
+
+    # --- on the source ---------------------------------------------------------------
+
+    def live_migration(self, context, instance, migrate_data, migration):
+        uuid = instance['uuid']
+        dest = migration['dest_compute']
+        event = 'compute_live_migration'
+        received = time.monotonic()
+        with instance_lock.locked(uuid):
+            try:
+                instance = self.conductor_api.instance_update(
+                    context, uuid, {}, expected={'task_state': states.MIGRATING},
+                    record_event=_event(event, 'start', self.host))
+            except _SUPERSEDED as error:
+                LOG.info('Not live-migrating %s: %s', uuid, error)
+                self.conductor_api.move_allocations(context, migration['uuid'], uuid)
+                self._set_migration(context, migration, 'error')
+                return
+            self._set_migration(context, migration, 'preparing')
+            monitor = live_migration_monitor.Monitor(
+                uuid, CONF.libvirt.live_migration_completion_timeout,
+                self._progress_writer(context, uuid))
+            with _RUNNING_LOCK:
+                _RUNNING[migration['id']] = monitor
+            try:
+                self._migrate(context, instance, migrate_data, migration, monitor, received)
+            finally:
+                with _RUNNING_LOCK:
+                    _RUNNING.pop(migration['id'], None)
+        LOG.info('Live migration %s of %s to %s over', migration['uuid'], uuid, dest)
+
+    def _migrate(self, context, instance, migrate_data, migration, monitor, received):
+        """``received``: monotonic time the source got the request; the
+        seconds of each step are logged for bench/move.py."""
+        dest = migration['dest_compute']
+        preparing = time.monotonic()
+        try:
+            migrate_data = self.compute_api.pre_live_migration(context, dest, instance,
+                                                               migrate_data, migration)
+        except Exception as error:  # noqa: BLE001 - back to the source as it was
+            self._roll_back(context, instance, migrate_data, migration, 'error', error)
+            return
+        if monitor.should_abort():
+            self._roll_back(context, instance, migrate_data, migration, 'cancelled',
+                            monitor.aborted())
+            return
+        self._set_migration(context, migration, 'running')
+        migrating = time.monotonic()
+        try:
+            self.driver.live_migration(context, instance, dest, migrate_data, monitor)
+        except live_migration_monitor.LiveMigrationAborted as error:
+            self._roll_back(context, instance, migrate_data, migration,
+                            'cancelled' if monitor.cancelled else 'failed', error)
+            return
+        except Exception as error:  # noqa: BLE001 - the guest is still on its source
+            self._roll_back(context, instance, migrate_data, migration, 'failed', error)
+            return
+        migrated = time.monotonic()
+        self._post(context, instance, migrate_data, migration)
+        LOG.info('Live migration of %s to %s: %.3f s on this host: start %.3f s, '
+                 'pre_live_migration %.3f s, driver %.3f s, post %.3f s', instance['uuid'],
+                 dest, time.monotonic() - received, preparing - received,
+                 migrating - preparing, migrated - migrating, time.monotonic() - migrated)
+
+    def _post(self, context, instance, migrate_data, migration):
+        """The guest runs on the destination: clean up here, then the
+        destination takes the instance over."""
+        uuid = instance['uuid']
+        lifecycle.announce(context, self.host, instance, 'live_migration_post', 'start')
+        try:
+            self.driver.post_live_migration(context, instance, migrate_data)
+        except Exception:  # noqa: BLE001 - leftovers here are found at start-up
+            LOG.exception('Cleaning up after the live migration of %s on %s failed', uuid,
+                          self.host)
+        vifs.unplug(self.driver, uuid)
+        try:
+            self.compute_api.post_live_migration_at_destination(
+                context, migration['dest_compute'], instance, migration)
+        except Exception as error:  # noqa: BLE001 - the guest is there: ERROR there
+            self._fail_at_destination(context, instance, migration, error)
+            return
+        self._record(context, uuid, _event('compute_live_migration', 'finish', self.host,
+                                           'Success'))
+        lifecycle.announce(context, self.host, instance, 'live_migration_post', 'end')
+
+    def _fail_at_destination(self, context, instance, migration, error):
+        """The guest left this host but its destination could not take the
+        instance over: ERROR with a fault on the destination (where the
+        guest runs), the migration's source claim freed."""
+        uuid = instance['uuid']
+        details = traceback.format_exc()
+        LOG.error('The destination of %s could not finish its live migration: %s', uuid,
+                  error)
+        self.conductor_api.release_allocations(context, migration['uuid'])
+        self._set_migration(context, migration, 'error')
+        try:
+            self.conductor_api.instance_fault_create(context, uuid, 500, str(error),
+                                                     details=details, host=self.host)
+            self.conductor_api.instance_update(
+                context, uuid, {'vm_state': states.ERROR, 'task_state': None,
+                                'host': migration['dest_compute'],
+                                'node': migration['dest_node']},
+                expected={'task_state': states.MIGRATING},
+                record_event=_event('compute_live_migration', 'finish', self.host,
+                                    'Error', details))
+        except _SUPERSEDED:
+            LOG.info('Instance %s was deleted while its live migration ended', uuid)
+        lifecycle.announce(context, self.host, instance, 'live_migration_post', 'error',
+                           fault=error)
+
+    def _roll_back(self, context, instance, migrate_data, migration, status, error):
+        uuid = instance['uuid']
+        details = traceback.format_exc() if sys.exc_info()[0] else str(error)
+        LOG.warning('Live migration of %s to %s rolled back (%s): %s', uuid,
+                    migration['dest_compute'], status, error)
+        lifecycle.announce(context, self.host, instance, 'live_migration_rollback', 'start')
+        try:
+            self.compute_api.rollback_live_migration_at_destination(
+                context, migration['dest_compute'], instance, migrate_data)
+        except Exception:  # noqa: BLE001 - the destination cleans up at its start-up
+            LOG.exception('Could not ask %s to clean up after %s', migration['dest_compute'],
+                          uuid)
+        self._roll_back_here(context, instance, migration, error, status, details)
+
+    def _roll_back_here(self, context, instance, migration, error, status='error',
+                        details=None):
+        """The source's half of a rollback: claims back as before the
+        move, the migration in ``status``, the server here with no task."""
+        uuid = instance['uuid']
+        details = details or str(error)
+        self.conductor_api.move_allocations(context, migration['uuid'], uuid)
+        self._set_migration(context, migration, status)
+        try:
+            if status != 'cancelled':
+                self.conductor_api.instance_fault_create(context, uuid, 500, str(error),
+                                                         details=details, host=self.host)
+            instance = self.conductor_api.instance_update(
+                context, uuid, {'task_state': None, 'progress': 0,
+                                'power_state': self.driver.get_power_state(instance)},
+                expected={'task_state': states.MIGRATING},
+                record_event=_event('compute_live_migration', 'finish', self.host, 'Error',
+                                    details))
+        except _SUPERSEDED:
+            LOG.info('Instance %s was deleted while its live migration was rolled back',
+                     uuid)
+            return
+        lifecycle.announce(context, self.host, instance, 'live_migration_rollback', 'end')
+
+    def live_migration_abort(self, context, instance, migration_id):
+        monitor = _running(migration_id)
+        if monitor is None:
+            LOG.info('No live migration %s of %s runs here to abort', migration_id,
+                     instance['uuid'])
+            return
+        lifecycle.announce(context, self.host, instance, 'live_migration_abort', 'start')
+        monitor.request_abort()
+        lifecycle.announce(context, self.host, instance, 'live_migration_abort', 'end')
+
+    def live_migration_force_complete(self, context, instance, migration_id):
+        monitor = _running(migration_id)
+        if monitor is None:
+            LOG.info('No live migration %s of %s runs here to complete', migration_id,
+                     instance['uuid'])
+            return
+        lifecycle.announce(context, self.host, instance, 'live_migration_force_complete',
+                           'start')
+        monitor.request_force_complete()
+        lifecycle.announce(context, self.host, instance, 'live_migration_force_complete',
+                           'end')
+
+    # --- shared -----------------------------------------------------------------------
+
+    def _progress_writer(self, context, uuid):
+        """The instance's ``progress`` (percent of memory and disk sent),
+        written when it changes."""
+        last = {'percent': None}
+
+        def write(progress):
+            total = (progress.get('memory_total_bytes') or 0) + (
+                progress.get('disk_total_bytes') or 0)
+            remaining = (progress.get('memory_remaining_bytes') or 0) + (
+                progress.get('disk_remaining_bytes') or 0)
+            percent = 0 if not total else int(100 * (total - remaining) / total)
+            if percent == last['percent']:
+                return
+            last['percent'] = percent
+            LOG.debug('Live migration of %s: %d%% (%s)', uuid, percent, progress)
+            try:
+                self.conductor_api.instance_update(context, uuid, {'progress': percent},
+                                                   expected={'task_state': states.MIGRATING})
+            except _SUPERSEDED:
+                pass
+        return write
+
+    def _record(self, context, uuid, event):
+        try:
+            self.conductor_api.action_event(context, uuid, event['event'], event['phase'],
+                                            host=event['host'], result=event.get('result'),
+                                            details=event.get('details'))
+        except _SUPERSEDED as error:
+            LOG.info('Could not record %s of %s: %s', event['event'], uuid, error)
+
+    def _set_migration(self, context, migration, status):
+        try:
+            migration.update(self.conductor_api.migration_update(
+                context, migration['id'], {'status': status}))
+        except exception.MigrationNotFound:
+            LOG.info('Migration %s is gone; not marking it %s', migration['uuid'], status)
+
+
+def _running(migration_id):
+    with _RUNNING_LOCK:
+        return _RUNNING.get(int(migration_id))
+
+
+INTERRUPTED = 'The compute service on %s restarted during this live migration.'
+
+
+def abandon(context, host, driver, conductor_api, instance):
+    """A live migration whose source (this host) restarted: if the guest
+    is still here the instance stays here (claims back as before, the
+    migration ``error``, a fault); if the guest is gone, it is left to an
+    administrator (Nova's answer too): no task, the migration ``error``."""
+    uuid = instance['uuid']
+    found = [m for m in conductor_api.migrations_in_progress(context, uuid)
+             if m['source_compute'] == host and m['migration_type'] == 'live-migration']
+    if found and uuid in driver.list_instance_uuids():
+        steps = Steps(host, driver, conductor_api, None)
+        steps._roll_back_here(context, instance, found[-1],
+                              exception.NovaException(INTERRUPTED % host))
+        return
+    LOG.warning('Instance %s was being live-migrated away from %s: ending the task', uuid,
+                host)
+    for migration in found:
+        Steps(host, driver, conductor_api, None)._set_migration(context, migration, 'error')
+    try:
+        conductor_api.instance_update(context, uuid, {'task_state': None},
+                                      expected={'task_state': states.MIGRATING})
+    except _SUPERSEDED:
+        LOG.info('Instance %s moved on meanwhile', uuid)

@@ -1,0 +1,182 @@
+"""The super-conductor's part of a live migration (Nova's conductor
+LiveMigrationTask).
+
+The API has set task_state ``migrating`` and written the migration
+(``accepted``). Here, before anything moves:
+
+1. the migration becomes ``queued`` and the instance's claim on its
+   source node goes to the migration's uuid
+   as consumer (ledger.move_allocations, as a resize does), so that the
+   source keeps its resources while the instance claims the destination;
+2. the destination: a named host is checked (same cell, compute service
+   up, not the source) and then, as in Nova, judged by the scheduler as
+   the requested destination, unless ``force`` sends the instance there
+   with only a ledger claim; with no host the scheduler picks one, the
+   source left out. Either way the instance is claimed there;
+3. the destination's compute is asked ``check_can_live_migrate_destination``
+   (it compares CPUs and decides block migration, and asks the source's
+   ``check_can_live_migrate_source`` in turn);
+4. the migration names the destination, and the source compute is asked
+   to run the migration (nova_compute/live_migration.py).
+
+A refusal at any of these steps puts everything back: the destination
+claim freed and the source claim given back to the instance in one ledger
+transaction, the migration ``error``, the server in its vm_state with no
+task, and the ``conductor_live_migrate_instance`` event failed with the
+reason (Nova answers these asynchronously the same way: the API's 202 is
+already sent).
+"""
+import traceback
+
+from oslo_log import log as logging
+
+from nova_common import cells_scatter
+from nova_common import compute_states as states
+from nova_common import context as nova_context
+from nova_common.db.api import compute_nodes
+from nova_common.db.api import instance_actions
+from nova_common.db.api import instances
+from nova_common.db.api import ledger
+from nova_common.db.api import migrations
+from nova_common.db.api import request_specs
+from nova_common.db.api import services
+from nova_common.db import engines
+from nova_common import exception
+from nova_common import servicegroup
+from nova_compute import rpcapi as compute_rpcapi
+from nova_conductor import ledger_access
+from nova_conductor.tasks import action_events
+from nova_conductor.tasks import migrate
+from nova_scheduler import utils as scheduler_utils
+
+LOG = logging.getLogger(__name__)
+
+EVENT = 'conductor_live_migrate_instance'
+SAME_HOST = 'Unable to migrate instance (%s) to current host (%s).'
+NO_HOST = 'Compute host %s could not be found.'
+OTHER_CELL = 'Compute host %s is not in the cell of the server; a server cannot be ' \
+             'live-migrated into another cell.'
+SERVICE_DOWN = 'Compute service of %s is unavailable at this time.'
+FORCED_MISFIT = 'Unable to claim the resources of instance %s on the forced host %s.'
+
+
+class Refused(Exception):
+    """A check before the migration said no; the message says why."""
+
+
+def live_migrate_instance(context, scheduler_api, cell_uuid, instance, migration_id, host,
+                          block_migration, force):
+    uuid = instance['uuid']
+    cell = cells_scatter.get_cell(context, cell_uuid)
+    with nova_context.target_cell(context, cell) as cell_context:
+        action_events.record(cell_context, uuid, EVENT, 'start')
+        # Out of ``accepted`` (a status that holds nothing for the ledger's
+        # healing) before the migration takes the source claim.
+        migration = _set_status(cell_context, migration_id, 'queued')
+        moved = ledger_access.move(context, uuid, migration['uuid'])
+        try:
+            if host:
+                _check_named_host(cell_context, instance, host)
+            chosen = _destination(context, scheduler_api, cell_uuid, instance, host, force)
+            migration = _set_destination(cell_context, migration, chosen)
+            migrate_data = compute_rpcapi.ComputeAPI.for_cell(
+                cell).check_can_live_migrate_destination(
+                    context, chosen['host'], instance, block_migration, migration)
+        except Exception as error:  # noqa: BLE001 - every refusal ends the same way
+            message = _reason(error)
+            LOG.warning('Live migration of %s refused: %s', uuid, message)
+            migrate.restore_claims(context, uuid, migration['uuid'], moved)
+            _write_refusal(cell_context, uuid, migration, message, traceback.format_exc())
+            return
+        try:
+            compute_rpcapi.ComputeAPI.for_cell(cell).live_migration(
+                context, instance['host'], instance, migrate_data, migration)
+        except Exception as error:  # noqa: BLE001 - the source compute out of reach
+            LOG.exception('Could not hand the live migration of %s to %s', uuid,
+                          instance['host'])
+            migrate.restore_claims(context, uuid, migration['uuid'], moved)
+            _write_refusal(cell_context, uuid, migration, _reason(error),
+                           traceback.format_exc())
+            return
+        action_events.record(cell_context, uuid, EVENT, 'finish', 'Success')
+    LOG.info('Live-migrating instance %s from %s to %s (migration %s)', uuid,
+             instance['host'], chosen['host'], migration['uuid'])
+
+
+def _reason(error):
+    return getattr(error, 'message', None) or str(error) or error.__class__.__name__
+
+
+def _check_named_host(cell_context, instance, host):
+    if host == instance['host']:
+        raise Refused(SAME_HOST % (instance['uuid'], host))
+    try:
+        service = services.get_compute_by_host(cell_context, host)
+    except exception.ComputeHostNotFound:
+        raise Refused(OTHER_CELL % host)
+    if not servicegroup.is_up(service):
+        raise Refused(SERVICE_DOWN % host)
+
+
+def _destination(context, scheduler_api, cell_uuid, instance, host, force):
+    """The chosen Selection ({host, nodename, compute_node_uuid, ...}),
+    the instance claimed there."""
+    uuid = instance['uuid']
+    try:
+        stored_spec = request_specs.get(context, uuid)
+    except exception.RequestSpecNotFound:
+        stored_spec = None
+    spec = migrate.scheduling_spec(stored_spec, instance, instance['flavor'], host)
+    spec['ignore_hosts'] = [instance['host']]
+    if force and host:
+        return _claim_forced(context, instance, spec, host)
+    chosen = scheduler_api.select_destinations(context, spec, [uuid],
+                                               return_alternates=False)[0][0]
+    if chosen['cell_uuid'] != cell_uuid:
+        ledger_access.release(context, uuid)
+        raise Refused(OTHER_CELL % chosen['host'])
+    return chosen
+
+
+def _claim_forced(context, instance, spec, host):
+    cell = cells_scatter.cell_of_host(context, host)
+    with nova_context.target_cell(context, cell) as cell_context:
+        nodes = compute_nodes.list(cell_context, host=host)
+    if not nodes:
+        raise Refused(NO_HOST % host)
+    node = nodes[0]
+    resources = scheduler_utils.requested_resources(spec)
+    if ledger_access.available() and not ledger.claim(context, instance['uuid'],
+                                                      node['uuid'], resources):
+        raise Refused(FORCED_MISFIT % (instance['uuid'], host))
+    return {'host': host, 'nodename': node['hypervisor_hostname'],
+            'compute_node_uuid': node['uuid'], 'cell_uuid': cell['uuid']}
+
+
+@engines.retry_on_db_error
+def _set_status(cell_context, migration_id, status):
+    return migrations.update(cell_context, migration_id, {'status': status})
+
+
+@engines.retry_on_db_error
+def _set_destination(cell_context, migration, chosen):
+    return migrations.update(cell_context, migration['id'], {
+        'dest_compute': chosen['host'], 'dest_node': chosen['nodename'],
+        'dest_host': chosen['host']})
+
+
+@engines.retry_on_db_error
+def _write_refusal(cell_context, uuid, migration, message, details):
+    """No task, the event failed with the reason, the migration in error:
+    one cell transaction guarded by ``migrating`` (a delete wins)."""
+    with engines.cell_writer(cell_context):
+        migrations.update(cell_context, migration['id'], {'status': 'error'})
+        try:
+            instances.update(cell_context, uuid, {'task_state': None},
+                             expected_task_state=states.MIGRATING, action='os-migrateLive')
+        except (exception.InstanceNotFound, exception.InstanceInvalidState) as error:
+            LOG.info('Instance %s moved on while its live migration was refused: %s', uuid,
+                     error)
+            return
+        instance_actions.event_finish(cell_context, uuid, cell_context.request_id, EVENT,
+                                      'Error', traceback=details, details=message)

@@ -170,12 +170,12 @@ def _fail(context, host, driver, conductor_api, instance, task_state, error):
         instance = conductor_api.instance_update(
             context, uuid, {'vm_state': states.ERROR, 'task_state': None,
                             'power_state': states.NOSTATE},
-            expected={'task_state': task_state})
+            expected={'task_state': task_state},
+            record_event={'event': EVENT, 'phase': 'finish', 'host': host,
+                          'result': 'Error', 'details': details})
     except _SUPERSEDED:
         LOG.info('Instance %s was deleted while its rebuild failed', uuid)
         return
-    conductor_api.action_event(context, uuid, EVENT, 'finish', host=host, result='Error',
-                               details=details)
     lifecycle.announce(context, host, instance, 'rebuild', 'error', fault=error)
 
 

@@ -332,6 +332,10 @@ def abandon(context, driver, conductor_api, instance):
     _quietly(driver.destroy, context, instance)
     vifs.unplug(driver, instance['uuid'])
     conductor_api.release_allocations(context, instance['uuid'])
+    # The fault first: whoever sees the server offloaded again also sees why.
+    conductor_api.instance_fault_create(context, instance['uuid'], 500,
+                                        INTERRUPTED_UNSHELVE % instance['host'],
+                                        host=instance['host'])
     try:
         conductor_api.instance_update(
             context, instance['uuid'], {'task_state': None, 'power_state': states.NOSTATE,
@@ -340,7 +344,3 @@ def abandon(context, driver, conductor_api, instance):
                       'task_state': instance['task_state']})
     except snapshot.SUPERSEDED:
         LOG.info('Instance %s moved on meanwhile', instance['uuid'])
-        return
-    conductor_api.instance_fault_create(context, instance['uuid'], 500,
-                                        INTERRUPTED_UNSHELVE % instance['host'],
-                                        host=instance['host'])

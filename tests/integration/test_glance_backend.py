@@ -14,6 +14,8 @@ A second compute, disabled for scheduling and reached only by forcing its
 host, fails every snapshot upload half-way ([fake_driver] fail_operations
 = snapshot_upload).
 """
+import time
+
 import pytest
 import requests
 
@@ -199,6 +201,10 @@ def test_backup_rotation_keeps_the_newest(cloud):
             'name': 'nightly-%d' % number, 'backup_type': 'nightly', 'rotation': 2}}
         ).json()['image_id'])
         settled(cloud, server_id, 'ACTIVE')
+        # Glance's created_at has a resolution of one second and rotation
+        # deletes the oldest by it (as Nova's does): backups made within
+        # one second would be in no defined order.
+        time.sleep(1.1)
 
     listed = cloud.glance_member.request(
         'GET', '/images', status=200,

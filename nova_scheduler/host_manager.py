@@ -21,6 +21,13 @@ their usage read again; all of it is read with every full refresh. A view
 older than a concurrent claim can only cost a lost claim (the claim
 checks capacity again in its own transaction), never an oversubscription.
 
+Only one refresh reads the cells at a time, and it holds no lock the
+requests need while it waits for them: a request that finds the cache
+stale while another refresh is reading goes on with the cache as it is
+(a hung cell costs the one refreshing request its bounded wait, never the
+others). A request that must have a fresh reading (max_age 0) or finds no
+reading at all waits for its own.
+
 HostStates are kept between requests and built again only for a node
 whose record, service, instances, inventory or usage changed, so a
 request over 10,000 hosts reads a few rows and builds a few objects.
@@ -46,7 +53,8 @@ from nova_scheduler import instance_tracker
 
 LOG = logging.getLogger(__name__)
 
-# Seconds a cell has to answer before scheduling goes on without it.
+# Seconds a cell has to answer before scheduling goes on without it (or
+# [cells] cell_timeout when shorter).
 CELL_TIMEOUT = 10
 
 # Rows are stamped with the clock of whichever process wrote them; an
@@ -120,7 +128,10 @@ class _CellCache:
 
 class HostManager:
     def __init__(self):
+        # _lock guards the caches below; _refresh_lock lets one refresh
+        # read the cells at a time, without holding _lock while it waits.
         self._lock = threading.Lock()
+        self._refresh_lock = threading.Lock()
         self._cells = {}
         # compute node uuid -> (provider fields, inventory) as last written
         # to the ledger, so an unchanged node costs nothing.
@@ -139,32 +150,45 @@ class HostManager:
         # Aggregates and availability zones, checked for changes per request.
         self._aggregates = aggregates.AggregateCache()
 
-    def refresh(self, context, full=False):
+    def refresh(self, context, full=False, wait=True):
         """Bring the cache up to date with every enabled cell (``full``:
         read every cell in full) and mirror new or changed nodes into the
-        ledger."""
+        ledger. When another refresh is reading, wait for it and read
+        again, or (``wait`` False) return False at once."""
+        if not self._refresh_lock.acquire(blocking=wait):
+            return False
+        try:
+            self._read_cells(context, full)
+        finally:
+            self._refresh_lock.release()
+        return True
+
+    def _read_cells(self, context, full):
+        """One refresh: plan and apply under the cache lock, the cells read
+        without it."""
+        enabled = [cell for cell in cells_scatter.all_cells(context, with_cell0=False)
+                   if not cell['disabled']]
+        now = time.monotonic()
         with self._lock:
-            enabled = [cell for cell in cells_scatter.all_cells(context, with_cell0=False)
-                       if not cell['disabled']]
-            self._cells = {cell['uuid']: self._cells.get(cell['uuid']) or _CellCache(cell)
-                           for cell in enabled}
-            now = time.monotonic()
+            caches = {cell['uuid']: self._cells.get(cell['uuid']) or _CellCache(cell)
+                      for cell in enabled}
             plans = {}
             for cell in enabled:
-                cache = self._cells[cell['uuid']]
-                cache.cell = cell
-                whole = full or cache.needs_full_read(now)
-                plans[cell['uuid']] = (whole, None if whole else cache.read_since)
-            started = timeutils.utcnow()
-            results = cells_scatter.scatter_gather(
-                context, enabled,
-                lambda cell_context, cell: read_cell(cell_context, plans[cell['uuid']][1]),
-                timeout=CELL_TIMEOUT)
+                whole = full or caches[cell['uuid']].needs_full_read(now)
+                plans[cell['uuid']] = (whole, None if whole else caches[cell['uuid']].read_since)
+        started = timeutils.utcnow()
+        results = cells_scatter.scatter_gather(
+            context, enabled,
+            lambda cell_context, cell: read_cell(cell_context, plans[cell['uuid']][1]),
+            timeout=min(CELL_TIMEOUT, CONF.cells.cell_timeout))
+        with self._lock:
+            self._cells = caches
             if not self._synced:
                 self._adopt_ledger(context)
             if any(whole for whole, _ in plans.values()):
                 self._usage_full_read_due = True
             for cell in enabled:
+                caches[cell['uuid']].cell = cell
                 self._apply(context, cell, results[cell['uuid']], plans[cell['uuid']][0],
                             started, now)
             self._refreshed_at = now
@@ -215,12 +239,15 @@ class HostManager:
         """HostStates of every node of every enabled cell that answered,
         with the ledger's current usage. Nodes and services come from the
         cache when it is younger than ``max_age`` seconds (default
-        [scheduler] host_state_max_age; 0 refreshes it first)."""
+        [scheduler] host_state_max_age), or when an older one is being
+        refreshed by another request; 0 refreshes it first."""
         if max_age is None:
             max_age = CONF.scheduler.host_state_max_age
         refreshed_at = self._refreshed_at
-        if refreshed_at is None or time.monotonic() - refreshed_at >= max_age:
+        if refreshed_at is None or max_age <= 0:
             self.refresh(context)
+        elif time.monotonic() - refreshed_at >= max_age:
+            self.refresh(context, wait=False)
         with self._lock:
             moved = self._refresh_usage(context)
             if self._built_at != self._refreshed_at:

@@ -3,7 +3,10 @@ states from every enabled cell, claims in the ledger, alternates, the
 NoValidHost fault, ledger healing, and select_destinations over the
 in-memory RPC transport."""
 import collections
+from concurrent import futures
 import datetime
+import threading
+import time
 
 import oslo_messaging as messaging
 from oslo_utils import timeutils
@@ -245,6 +248,85 @@ def test_full_refresh_catches_what_an_incremental_read_missed(deployment, monkey
     # ...and seen by the next full one.
     clock[0] += 1
     assert host_manager.host_states(deployment.admin_context)[0].vcpus_total == 64
+
+
+class _HungCell:
+    """read_cell that hangs for one cell until released (a cell database
+    behind a proxy that stopped relaying)."""
+
+    def __init__(self, monkeypatch, cell):
+        self.cell_uuid = cell['uuid']
+        self.release = threading.Event()
+        self.reads = 0
+        real = host_manager_module.read_cell
+
+        def read(cell_context, since):
+            if cell_context.cell_uuid == self.cell_uuid:
+                self.reads += 1
+                self.release.wait(30)
+            return real(cell_context, since)
+        monkeypatch.setattr(host_manager_module, 'read_cell', read)
+
+
+def _timed_nodenames(host_manager, context, **kwargs):
+    started = time.monotonic()
+    names = sorted(h.nodename for h in host_manager.host_states(context, **kwargs))
+    return names, time.monotonic() - started
+
+
+def test_a_hung_cell_costs_only_the_refreshing_request_its_wait(deployment, monkeypatch):
+    CONF.set_override('cell_timeout', 2, group='cells')
+    CONF.set_override('down_cell_recheck_interval', 60, group='cells')
+    CONF.set_override('host_state_max_age', 0.05, group='scheduler')
+    context = deployment.admin_context
+    deployment.add_host('host1')
+    deployment.add_host('host2', cell=deployment.cell2)
+    host_manager = manager.SchedulerManager().host_manager
+    assert _timed_nodenames(host_manager, context)[0] == ['host1', 'host2']
+    hung = _HungCell(monkeypatch, deployment.cell2)
+    try:
+        time.sleep(0.1)
+        with futures.ThreadPoolExecutor(1) as pool:
+            refreshing = pool.submit(_timed_nodenames, host_manager, context)
+            deadline = time.monotonic() + 5
+            while not hung.reads and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert hung.reads == 1
+            # While that request waits for cell2, others go on with the
+            # cache as it was, at once.
+            for _ in range(5):
+                names, seconds = _timed_nodenames(host_manager, context)
+                assert names == ['host1', 'host2'] and seconds < 0.5, (names, seconds)
+            names, seconds = refreshing.result()
+        # The refreshing request waited one cell timeout and left cell2 out.
+        assert names == ['host1'] and 1.5 <= seconds < 5, (names, seconds)
+        # cell2 is known down: later refreshes, fresh ones included, do not wait.
+        time.sleep(0.1)
+        names, seconds = _timed_nodenames(host_manager, context, max_age=0)
+        assert names == ['host1'] and seconds < 0.5, (names, seconds)
+        assert hung.reads == 1
+    finally:
+        hung.release.set()
+
+
+def test_a_request_without_a_reading_waits_for_the_first_one(deployment, monkeypatch):
+    CONF.set_override('cell_timeout', 5, group='cells')
+    context = deployment.admin_context
+    deployment.add_host('host1')
+    deployment.add_host('host2', cell=deployment.cell2)
+    hung = _HungCell(monkeypatch, deployment.cell2)
+    host_manager = manager.SchedulerManager().host_manager
+    with futures.ThreadPoolExecutor(2) as pool:
+        first = pool.submit(_timed_nodenames, host_manager, context)
+        deadline = time.monotonic() + 5
+        while not hung.reads and time.monotonic() < deadline:
+            time.sleep(0.01)
+        second = pool.submit(_timed_nodenames, host_manager, context)
+        time.sleep(0.3)
+        assert not second.done()
+        hung.release.set()
+        # Neither went on without hosts: both saw every cell.
+        assert first.result()[0] == second.result()[0] == ['host1', 'host2']
 
 
 def test_ledger_usage_is_read_fresh_for_every_request(deployment):

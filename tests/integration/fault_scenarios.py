@@ -33,10 +33,10 @@ SETTLED = ('ACTIVE', 'ERROR')
 class Timeouts:
     """The lost-build and database timeouts the deployment runs with; the
     defaults fit the test (seconds). The lost-build timeouts stay above
-    what a hung cell may cost the scheduler once (the request whose
-    host-state refresh reads the hung cell waits up to the scheduler's
-    nova_scheduler.host_manager.CELL_TIMEOUT, 10 s, before the cell is left
-    out), or a healthy cell's builds would be ended as lost."""
+    what a hung cell may cost the scheduler once (the one request whose
+    host-state refresh reads the hung cell waits up to ``cell``, the
+    [cells] cell_timeout, before the cell is left out), or a healthy
+    cell's builds would be ended as lost."""
 
     def __init__(self, build_request=20, instance_build=30, check_interval=1,
                  rpc_response=10, cell=3, db_read=6, settle=60):

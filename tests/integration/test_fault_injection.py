@@ -72,14 +72,7 @@ def test_hung_cell_database_costs_one_bounded_wait(clean):
     # timeout (and some slack), every boot onto cell1 ended ACTIVE.
     assert figures['list_failures'] == 0, figures
     assert figures['slowest_list_s'] <= 2 * TIMEOUTS.cell + 5, figures
-    if figures['cell1_active'] != BOOTS:
-        # Known and open (issue 13): the scheduler reads every cell under
-        # its lock with a fixed 10 s timeout, so requests queued behind a
-        # read of the hung cell can outlast the lost-build timeouts and
-        # end in ERROR (with a fault: checked above). Seen once in three
-        # CI runs; the consistency checks above still hold.
-        pytest.xfail('healthy-cell boots ended in ERROR behind the scheduler read of '
-                     'the hung cell: %s' % figures)
+    assert figures['cell1_active'] == BOOTS, figures
 
 
 @pytest.mark.parametrize('role', ['super-conductor', 'scheduler', 'cell1-conductor',

@@ -76,7 +76,10 @@ services:
 	if ! port_open 3306 && [ -x /usr/sbin/mariadbd ]; then \
 		echo "Starting MariaDB"; \
 		start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd; \
-		wait_port 3306 MariaDB; fi
+		wait_port 3306 MariaDB; fi; \
+	if port_open 3306 && command -v mariadb >/dev/null; then \
+		mariadb -uroot -e 'SET GLOBAL max_connections = GREATEST(@@max_connections, 1000)' \
+			|| echo "Could not raise MariaDB's max_connections"; fi
 
 # Keystone and Horizon, each in its own venv, for the dashboard test
 # (tests/integration/test_horizon.py); the script skips what is up to date.

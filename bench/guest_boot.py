@@ -19,8 +19,6 @@ QEMU (tools/setup-libvirt.sh); run from the repository root:
 """
 import argparse
 import concurrent.futures
-import json
-import os
 import pathlib
 import re
 import statistics
@@ -28,31 +26,21 @@ import sys
 import tempfile
 import time
 import urllib.error
-import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
+from bench.real_services import call  # noqa: E402
+from bench.real_services import libvirt_services  # noqa: E402
+from bench.real_services import machine  # noqa: E402
 from tests.integration import harness  # noqa: E402
 from tests.integration import libvirt_cloud  # noqa: E402
 
-VERSION = '2.90'
 POLL = 0.01
 # The compute's spawn timings line (oslo.log's default format: local time).
 SPAWN_LINE = re.compile(r'^(?P<at>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) .*'
                         r'Spawned instance (?P<uuid>[0-9a-f-]{36}) in (?P<total>[\d.]+) s '
                         r'\(images (?P<images>[\d.]+) s, xml [\d.]+ s, '
                         r'libvirt (?P<libvirt>[\d.]+) s', re.MULTILINE)
-
-
-def call(endpoint, method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        endpoint + path, data=data, method=method,
-        headers={'X-Auth-Token': 'admin:admin', 'Content-Type': 'application/json',
-                 'OpenStack-API-Version': 'compute ' + VERSION})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        payload = response.read()
-        return json.loads(payload) if payload else None
 
 
 def server_status(endpoint, uuid):
@@ -213,16 +201,9 @@ def main():
     parser.add_argument('--parallel-timeout', type=int, default=240,
                         help='seconds the parallel guests get to print their boot line')
     args = parser.parse_args()
-    rabbitmq, mariadb = harness.RabbitMQ(), harness.MariaDB()
-    try:
-        rabbitmq.check()
-        mariadb.check()
-        libvirt_cloud.require_libvirt()
-    except BaseException as missing:  # pytest's skip outside pytest
-        raise SystemExit('cannot run: %s' % missing)
-    print('machine: %s, %d cores, virt_type qemu (TCG)' % (os.uname().nodename,
-                                                          os.cpu_count()), flush=True)
-    with tempfile.TemporaryDirectory(prefix='nova-guest-bench-') as workdir:
+    with libvirt_services() as (rabbitmq, mariadb), \
+            tempfile.TemporaryDirectory(prefix='nova-guest-bench-') as workdir:
+        print(machine() + ', virt_type qemu (TCG)', flush=True)
         # The first report comes at start; later ones would only add noise.
         cloud = libvirt_cloud.LibvirtCloud(
             workdir, rabbitmq, mariadb,
@@ -235,8 +216,6 @@ def main():
                 cloud, endpoint, image_id, args.parallel, args.parallel_timeout))
         finally:
             cloud.stop()
-            rabbitmq.cleanup()
-            mariadb.cleanup()
     if not ok:
         raise SystemExit(1)
 

@@ -56,6 +56,8 @@ class FaultWrapper:
         except UnicodeError:
             if network_app.serves(environ.get('PATH_INFO', '')):
                 response = network_app.bad_url_response()
+            elif image_app.serves(environ.get('PATH_INFO', '')):
+                response = image_app.bad_url_response(webob.Request(environ))
             else:
                 response = faults.fault_response(400, 'The URL is not valid UTF-8.')
             return response(environ, start_response)

@@ -18,19 +18,30 @@ from nova_common.conf import CONF
 from nova_common import context as nova_context
 
 
+# The widest user or project id the databases store (Keystone's are 64
+# characters at most); a noauth2 token naming a longer one is not valid.
+MAX_ID_LENGTH = 255
+
+
 def _request_ids(environ):
     return {'request_id': environ.get('openstack.request_id'),
             'global_request_id': environ.get('openstack.global_request_id')}
 
 
+def nova_unauthenticated(req):
+    """Nova's 401 fault, for a request without valid credentials."""
+    return faults.fault_response(401, 'Authentication required')
+
+
 class KeystoneContext:
-    def __init__(self, application):
+    def __init__(self, application, unauthenticated=nova_unauthenticated):
         self.application = application
+        self.unauthenticated = unauthenticated
 
     @webob.dec.wsgify
     def __call__(self, req):
         if req.headers.get('X-Identity-Status') != 'Confirmed':
-            return faults.fault_response(401, 'Authentication required')
+            return self.unauthenticated(req)
         roles = [r.strip() for r in req.headers.get('X-Roles', '').split(',') if r.strip()]
         catalog = []
         if req.headers.get('X-Service-Catalog'):
@@ -51,20 +62,23 @@ class KeystoneContext:
 
 
 class NoAuth2:
-    def __init__(self, application, default_admin=False):
+    def __init__(self, application, default_admin=False, unauthenticated=nova_unauthenticated):
         self.application = application
         self.default_admin = default_admin
+        self.unauthenticated = unauthenticated
 
     @webob.dec.wsgify
     def __call__(self, req):
         token = req.headers.get('X-Auth-Token')
         if not token:
-            return faults.fault_response(401, 'Authentication required')
+            return self.unauthenticated(req)
         if ':' not in token and self.default_admin:
             user_id = project_id = 'admin'
         else:
             user_id, _sep, project_id = token.partition(':')
             project_id = project_id or user_id
+        if len(user_id) > MAX_ID_LENGTH or len(project_id) > MAX_ID_LENGTH:
+            return self.unauthenticated(req)
         roles = ['member', 'reader']
         if user_id == 'admin':
             roles.append('admin')
@@ -76,10 +90,14 @@ class NoAuth2:
         return req.get_response(self.application)
 
 
-def wrap(application):
-    """Put the configured authentication in front of ``application``."""
+def wrap(application, unauthenticated=nova_unauthenticated):
+    """Put the configured authentication in front of ``application``;
+    ``unauthenticated(req)`` answers a request without valid credentials
+    in that API's own fault format (Nova's, or Glance's under /image and
+    Neutron's under /network)."""
     if CONF.api.auth_strategy == 'noauth2':
-        return NoAuth2(application, default_admin=CONF.api.noauth2_default_admin)
-    return auth_token.AuthProtocol(KeystoneContext(application),
+        return NoAuth2(application, default_admin=CONF.api.noauth2_default_admin,
+                       unauthenticated=unauthenticated)
+    return auth_token.AuthProtocol(KeystoneContext(application, unauthenticated),
                                    {'delay_auth_decision': True,
                                     'oslo_config_config': CONF})

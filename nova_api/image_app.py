@@ -45,6 +45,8 @@ API_VERSION = 'v2.0'
 _PAGING_PARAMS = ('limit', 'marker', 'sort', 'sort_key', 'sort_dir', 'member_status')
 _MULTI_VALUE_FILTERS = ('id', 'name', 'status', 'owner', 'disk_format', 'container_format')
 _BOOLEAN_FILTERS = ('protected', 'os_hidden')
+# A member is a project id: Glance stores it in a 255-character column.
+MAX_MEMBER_LENGTH = 255
 
 
 def _wants_json(req):
@@ -287,6 +289,10 @@ class ImagesAPI:
         if not isinstance(member_id, str) or not member_id:
             raise exception.Invalid("Provided object does not match schema 'member': "
                                     "'member' is a required property")
+        if len(member_id) > MAX_MEMBER_LENGTH:
+            raise exception.Invalid("Provided object does not match schema 'member': "
+                                    "'member' is longer than %d characters"
+                                    % MAX_MEMBER_LENGTH)
         member = self.store.add_member(context, image_id, member_id)
         return _json(200, dict(member, schema='/v2/schemas/member'))
 
@@ -302,11 +308,11 @@ class ImageApp:
 
     def __init__(self, store, prefix=PREFIX):
         self.prefix = prefix
-        self.images = auth.wrap(ImagesAPI(store))
+        self.images = auth.wrap(ImagesAPI(store), unauthenticated=_unauthenticated)
 
     @webob.dec.wsgify
     def __call__(self, req):
-        if req.path_info == self.prefix or req.path_info.startswith(self.prefix + '/'):
+        if serves(req.path_info, self.prefix):
             req.script_name += self.prefix
             req.path_info = req.path_info[len(self.prefix):]
         path = req.path_info.rstrip('/')
@@ -323,6 +329,21 @@ class ImageApp:
         return _json(status, {'versions': [{
             'id': API_VERSION, 'status': 'CURRENT',
             'links': [{'rel': 'self', 'href': req.application_url + '/v2/'}]}]})
+
+
+def _unauthenticated(req):
+    return error_response(req, 401, 'Authentication required')
+
+
+def serves(path, prefix=PREFIX):
+    """Whether a request for ``path`` is the image service's."""
+    return path == prefix or path.startswith(prefix + '/')
+
+
+def bad_url_response(req):
+    """What nova-api's outermost guard answers, in Glance's format, for a
+    URL of this service that is not UTF-8."""
+    return error_response(req, 400, 'The URL is not valid UTF-8.')
 
 
 def build(store=None):

@@ -19,6 +19,7 @@ from nova_api import faults
 from nova_api import handler as api_handler
 from nova_api import microversion
 from nova_api import validation
+from nova_common.db import engines
 from nova_common import exception
 from nova_common.metrics import api as api_metrics
 
@@ -110,9 +111,8 @@ def _json_response(status, body):
 # A database or message bus that does not answer is an outage the caller
 # can wait out (503); a unique key another request inserted first is a
 # conflict (409).
+DATABASE_UNAVAILABLE = 'The database is unavailable. Please retry the request later.'
 _INFRASTRUCTURE_FAULTS = (
-    (db_exc.DBConnectionError, 503,
-     'The database is unavailable. Please retry the request later.'),
     (oslo_messaging.MessagingTimeout, 503,
      'A service did not answer in time. Please retry the request later.'),
     (oslo_messaging.MessageDeliveryFailure, 503,
@@ -123,6 +123,9 @@ _INFRASTRUCTURE_FAULTS = (
 
 
 def _fault_from(error):
+    if engines.database_unavailable(error):
+        LOG.warning('Answering 503: %s', error)
+        return faults.fault_response(503, DATABASE_UNAVAILABLE)
     for error_class, status, message in _INFRASTRUCTURE_FAULTS:
         if isinstance(error, error_class):
             LOG.warning('Answering %s: %s', status, error)

@@ -371,15 +371,18 @@ class NetworkInterfaceTaggedAttachNotSupported(Invalid):
     msg_fmt = 'Tagged network interface attachment is not supported by this compute driver.'
 
 
-class InterfaceAttachFailed(NovaException):
-    """The hypervisor refused the hot-plug. Nova answers 500; this project
-    never answers 500 for a handled failure, so it is a 409 (the server
-    stays as it was, the port is given back) with Nova's message."""
+class HypervisorRefused(NovaException):
+    """The hypervisor refused what a compute asked of it, and the compute
+    handled it: the server stays as it was and what was made for the
+    request is given back. Nova answers these 500; this project never
+    answers 500 for a handled failure, so they are 409s with Nova's
+    message."""
     code = 409
+
+
+class InterfaceAttachFailed(HypervisorRefused):
     msg_fmt = 'Failed to attach network adapter device to %(instance_uuid)s'
 
 
-class InterfaceDetachFailed(NovaException):
-    """As InterfaceAttachFailed: 409 where Nova answers 500."""
-    code = 409
+class InterfaceDetachFailed(HypervisorRefused):
     msg_fmt = 'Failed to detach network adapter device from %(instance_uuid)s'

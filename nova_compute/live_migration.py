@@ -21,7 +21,17 @@ On the source (casts):
   ``[libvirt] live_migration_completion_timeout``, force_complete); then
   the post steps, or the rollback.
 - ``live_migration_abort`` / ``live_migration_force_complete`` reach the
-  running migration through its Monitor.
+  running migration through its Monitor. An abort that arrives before
+  the migration runs here (``queued`` with the conductor or waiting for
+  the instance's lock, 2.65) is kept until it does: the migration then
+  ends ``cancelled`` before anything moved.
+
+Each step writes its records in one conductor call (move_step, 1.12):
+the source's start (task checked, migration ``preparing``), ``running``,
+the rollback, and the destination's take-over (instance, migration
+``completed``, the migration's claim freed). The source records the
+destination's check and pre_live_migration events with its own writes;
+the destination records them only when it fails.
 
 A rollback leaves the server on its source as it was: the destination
 cleaned up, the instance's destination claim freed and the source claim
@@ -50,7 +60,14 @@ _SUPERSEDED = (exception.InstanceNotFound, exception.InstanceInvalidState)
 
 # migration id -> the Monitor of the live migration this process runs.
 _RUNNING = {}
+# migration id -> when an abort for it came before it ran here.
+_ABORT_REQUESTED = {}
 _RUNNING_LOCK = threading.Lock()
+# An abort kept this long without its migration arriving is dropped (the
+# conductor refused the migration meanwhile).
+ABORT_KEPT_SECONDS = 3600
+# The progress of a running migration is written at most this often.
+PROGRESS_INTERVAL = 1.0
 
 
 def _event(event, phase, host, result=None, details=None):
@@ -73,10 +90,13 @@ class Steps:
     # --- on the destination -------------------------------------------------------
 
     def check_can_live_migrate_destination(self, context, instance, block_migration,
-                                           migration):
+                                           migration, record_events=True):
+        """``record_events`` False: the conductor records the start and
+        the success; only a refusal is recorded here."""
         uuid = instance['uuid']
         event = 'compute_check_can_live_migrate_destination'
-        self._record(context, uuid, _event(event, 'start', self.host))
+        if record_events:
+            self._record(context, uuid, _event(event, 'start', self.host))
         try:
             dest_data = self.driver.check_can_live_migrate_destination(
                 context, instance, block_migration)
@@ -94,13 +114,18 @@ class Steps:
                 raise
             raise exception.MigrationPreCheckError(
                 reason=getattr(error, 'message', None) or str(error))
-        self._record(context, uuid, _event(event, 'finish', self.host, 'Success'))
+        if record_events:
+            self._record(context, uuid, _event(event, 'finish', self.host, 'Success'))
         return migrate_data
 
-    def pre_live_migration(self, context, instance, migrate_data, migration):
+    def pre_live_migration(self, context, instance, migrate_data, migration,
+                           record_events=True):
+        """``record_events`` False: the source records the start and the
+        success with its own writes; only a failure is recorded here."""
         uuid = instance['uuid']
         event = 'compute_pre_live_migration'
-        self._record(context, uuid, _event(event, 'start', self.host))
+        if record_events:
+            self._record(context, uuid, _event(event, 'start', self.host))
         lifecycle.announce(context, self.host, instance, 'live_migration_pre', 'start')
         try:
             instance = vifs.plug(context, self.host, self.driver, self.conductor_api,
@@ -112,15 +137,18 @@ class Steps:
             lifecycle.announce(context, self.host, instance, 'live_migration_pre', 'error',
                                fault=error)
             raise
-        self._record(context, uuid, _event(event, 'finish', self.host, 'Success'))
+        if record_events:
+            self._record(context, uuid, _event(event, 'finish', self.host, 'Success'))
         lifecycle.announce(context, self.host, instance, 'live_migration_pre', 'end')
         return migrate_data
 
     def post_live_migration_at_destination(self, context, instance, migration):
+        """The instance taken over in one conductor call: the migration's
+        (source) claim freed, the migration ``completed``, the instance
+        here with no task, the step's events (start and finish)."""
         uuid = instance['uuid']
         event = 'compute_post_live_migration_at_destination'
         # Not under the instance lock: the source holds it while it waits here.
-        self._record(context, uuid, _event(event, 'start', self.host))
         lifecycle.announce(context, self.host, instance, 'live_migration_post_dest', 'start')
         try:
             self.driver.post_live_migration_at_destination(context, instance)
@@ -128,14 +156,15 @@ class Steps:
             self._record(context, uuid, _event(event, 'finish', self.host, 'Error',
                                                traceback.format_exc()))
             raise
-        self.conductor_api.release_allocations(context, migration['uuid'])
-        self._set_migration(context, migration, 'completed')
-        instance = self.conductor_api.instance_update(
-            context, uuid, {'host': self.host, 'node': migration['dest_node'],
-                            'power_state': self.driver.get_power_state(instance),
-                            'task_state': None, 'progress': 0},
+        instance = self.conductor_api.move_step(
+            context, migration['id'], {'status': 'completed'}, uuid,
+            {'host': self.host, 'node': migration['dest_node'],
+             'power_state': self.driver.get_power_state(instance), 'task_state': None,
+             'progress': 0},
             expected={'task_state': states.MIGRATING},
-            record_event=_event(event, 'finish', self.host, 'Success'))
+            events=[_event(event, 'start', self.host),
+                    _event(event, 'finish', self.host, 'Success')],
+            claim={'release': migration['uuid']})['instance']
         lifecycle.announce(context, self.host, instance, 'live_migration_post_dest', 'end')
         LOG.info('Instance %s arrived live on %s', uuid, self.host)
 
@@ -158,30 +187,48 @@ class Steps:
     def live_migration(self, context, instance, migrate_data, migration):
         uuid = instance['uuid']
         dest = migration['dest_compute']
-        event = 'compute_live_migration'
         received = time.monotonic()
         with instance_lock.locked(uuid):
-            try:
-                instance = self.conductor_api.instance_update(
-                    context, uuid, {}, expected={'task_state': states.MIGRATING},
-                    record_event=_event(event, 'start', self.host))
-            except _SUPERSEDED as error:
-                LOG.info('Not live-migrating %s: %s', uuid, error)
-                self.conductor_api.move_allocations(context, migration['uuid'], uuid)
-                self._set_migration(context, migration, 'error')
-                return
-            self._set_migration(context, migration, 'preparing')
             monitor = live_migration_monitor.Monitor(
                 uuid, CONF.libvirt.live_migration_completion_timeout,
-                self._progress_writer(context, uuid))
-            with _RUNNING_LOCK:
-                _RUNNING[migration['id']] = monitor
+                self._progress_writer(context, uuid, migration))
+            _register(migration['id'], monitor)
             try:
-                self._migrate(context, instance, migrate_data, migration, monitor, received)
+                if monitor.should_abort():
+                    LOG.info('Live migration %s of %s was aborted before it started',
+                             migration['uuid'], uuid)
+                    self._roll_back_here(context, instance, migration, monitor.aborted(),
+                                         'cancelled')
+                    return
+                instance = self._start(context, instance, migration)
+                if instance is not None:
+                    self._migrate(context, instance, migrate_data, migration, monitor,
+                                  received)
             finally:
                 with _RUNNING_LOCK:
                     _RUNNING.pop(migration['id'], None)
         LOG.info('Live migration %s of %s to %s over', migration['uuid'], uuid, dest)
+
+    def _start(self, context, instance, migration):
+        """The task checked and the migration ``preparing`` (one call; the
+        destination's pre_live_migration event starts with it); None when
+        a delete or another action took the instance meanwhile."""
+        uuid = instance['uuid']
+        try:
+            step = self.conductor_api.move_step(
+                context, migration['id'], {'status': 'preparing'}, uuid, {},
+                expected={'task_state': states.MIGRATING},
+                events=[_event('compute_live_migration', 'start', self.host),
+                        _event('compute_pre_live_migration', 'start',
+                               migration['dest_compute'])])
+        except _SUPERSEDED as error:
+            LOG.info('Not live-migrating %s: %s', uuid, error)
+            self.conductor_api.move_step(context, migration['id'], {'status': 'error'},
+                                         claim={'move': [migration['uuid'], uuid]})
+            return None
+        if step['migration']:
+            migration.update(step['migration'])
+        return step['instance']
 
     def _migrate(self, context, instance, migrate_data, migration, monitor, received):
         """``received``: monotonic time the source got the request; the
@@ -189,16 +236,17 @@ class Steps:
         dest = migration['dest_compute']
         preparing = time.monotonic()
         try:
-            migrate_data = self.compute_api.pre_live_migration(context, dest, instance,
-                                                               migrate_data, migration)
+            migrate_data = self.compute_api.pre_live_migration(
+                context, dest, instance, migrate_data, migration, record_events=False)
         except Exception as error:  # noqa: BLE001 - back to the source as it was
             self._roll_back(context, instance, migrate_data, migration, 'error', error)
             return
+        prepared = _event('compute_pre_live_migration', 'finish', dest, 'Success')
         if monitor.should_abort():
             self._roll_back(context, instance, migrate_data, migration, 'cancelled',
-                            monitor.aborted())
+                            monitor.aborted(), events=[prepared])
             return
-        self._set_migration(context, migration, 'running')
+        self._set_migration(context, migration, 'running', events=[prepared])
         migrating = time.monotonic()
         try:
             self.driver.live_migration(context, instance, dest, migrate_data, monitor)
@@ -221,21 +269,27 @@ class Steps:
         destination takes the instance over."""
         uuid = instance['uuid']
         lifecycle.announce(context, self.host, instance, 'live_migration_post', 'start')
-        try:
-            self.driver.post_live_migration(context, instance, migrate_data)
-        except Exception:  # noqa: BLE001 - leftovers here are found at start-up
-            LOG.exception('Cleaning up after the live migration of %s on %s failed', uuid,
-                          self.host)
         vifs.unplug(self.driver, uuid)
         try:
             self.compute_api.post_live_migration_at_destination(
                 context, migration['dest_compute'], instance, migration)
         except Exception as error:  # noqa: BLE001 - the guest is there: ERROR there
             self._fail_at_destination(context, instance, migration, error)
+            self._clean_source(context, instance, migrate_data)
             return
+        # After the destination took the server over, as Nova removes the
+        # source's disks: the server is not kept waiting for it.
+        self._clean_source(context, instance, migrate_data)
         self._record(context, uuid, _event('compute_live_migration', 'finish', self.host,
                                            'Success'))
         lifecycle.announce(context, self.host, instance, 'live_migration_post', 'end')
+
+    def _clean_source(self, context, instance, migrate_data):
+        try:
+            self.driver.post_live_migration(context, instance, migrate_data)
+        except Exception:  # noqa: BLE001 - leftovers here are found at start-up
+            LOG.exception('Cleaning up after the live migration of %s on %s failed',
+                          instance['uuid'], self.host)
 
     def _fail_at_destination(self, context, instance, migration, error):
         """The guest left this host but its destination could not take the
@@ -245,24 +299,24 @@ class Steps:
         details = traceback.format_exc()
         LOG.error('The destination of %s could not finish its live migration: %s', uuid,
                   error)
-        self.conductor_api.release_allocations(context, migration['uuid'])
-        self._set_migration(context, migration, 'error')
         try:
-            self.conductor_api.instance_fault_create(context, uuid, 500, str(error),
-                                                     details=details, host=self.host)
-            self.conductor_api.instance_update(
-                context, uuid, {'vm_state': states.ERROR, 'task_state': None,
-                                'host': migration['dest_compute'],
-                                'node': migration['dest_node']},
+            self.conductor_api.move_step(
+                context, migration['id'], {'status': 'error'}, uuid,
+                {'vm_state': states.ERROR, 'task_state': None,
+                 'host': migration['dest_compute'], 'node': migration['dest_node']},
                 expected={'task_state': states.MIGRATING},
-                record_event=_event('compute_live_migration', 'finish', self.host,
-                                    'Error', details))
+                events=[_event('compute_live_migration', 'finish', self.host, 'Error',
+                               details)],
+                fault=_fault(error, details, self.host),
+                claim={'release': migration['uuid']})
         except _SUPERSEDED:
             LOG.info('Instance %s was deleted while its live migration ended', uuid)
         lifecycle.announce(context, self.host, instance, 'live_migration_post', 'error',
                            fault=error)
 
-    def _roll_back(self, context, instance, migrate_data, migration, status, error):
+    def _roll_back(self, context, instance, migrate_data, migration, status, error,
+                   events=()):
+        """``events``: action events to record with the rollback's writes."""
         uuid = instance['uuid']
         details = traceback.format_exc() if sys.exc_info()[0] else str(error)
         LOG.warning('Live migration of %s to %s rolled back (%s): %s', uuid,
@@ -274,26 +328,25 @@ class Steps:
         except Exception:  # noqa: BLE001 - the destination cleans up at its start-up
             LOG.exception('Could not ask %s to clean up after %s', migration['dest_compute'],
                           uuid)
-        self._roll_back_here(context, instance, migration, error, status, details)
+        self._roll_back_here(context, instance, migration, error, status, details, events)
 
     def _roll_back_here(self, context, instance, migration, error, status='error',
-                        details=None):
-        """The source's half of a rollback: claims back as before the
-        move, the migration in ``status``, the server here with no task."""
+                        details=None, events=()):
+        """The source's half of a rollback, in one conductor call: claims
+        back as before the move, the migration in ``status``, a fault
+        (not for an abort), the server here with no task."""
         uuid = instance['uuid']
         details = details or str(error)
-        self.conductor_api.move_allocations(context, migration['uuid'], uuid)
-        self._set_migration(context, migration, status)
         try:
-            if status != 'cancelled':
-                self.conductor_api.instance_fault_create(context, uuid, 500, str(error),
-                                                         details=details, host=self.host)
-            instance = self.conductor_api.instance_update(
-                context, uuid, {'task_state': None, 'progress': 0,
-                                'power_state': self.driver.get_power_state(instance)},
+            instance = self.conductor_api.move_step(
+                context, migration['id'], {'status': status}, uuid,
+                {'task_state': None, 'progress': 0,
+                 'power_state': self.driver.get_power_state(instance)},
                 expected={'task_state': states.MIGRATING},
-                record_event=_event('compute_live_migration', 'finish', self.host, 'Error',
-                                    details))
+                events=list(events) + [_event('compute_live_migration', 'finish', self.host,
+                                              'Error', details)],
+                fault=None if status == 'cancelled' else _fault(error, details, self.host),
+                claim={'move': [migration['uuid'], uuid]})['instance']
         except _SUPERSEDED:
             LOG.info('Instance %s was deleted while its live migration was rolled back',
                      uuid)
@@ -301,13 +354,13 @@ class Steps:
         lifecycle.announce(context, self.host, instance, 'live_migration_rollback', 'end')
 
     def live_migration_abort(self, context, instance, migration_id):
-        monitor = _running(migration_id)
-        if monitor is None:
-            LOG.info('No live migration %s of %s runs here to abort', migration_id,
-                     instance['uuid'])
-            return
+        """Abort the migration running here, or (not here yet: queued with
+        the conductor, or waiting for the instance's lock) the moment it
+        arrives."""
         lifecycle.announce(context, self.host, instance, 'live_migration_abort', 'start')
-        monitor.request_abort()
+        if not _abort(migration_id):
+            LOG.info('Live migration %s of %s does not run here yet: it is cancelled '
+                     'when it arrives', migration_id, instance['uuid'])
         lifecycle.announce(context, self.host, instance, 'live_migration_abort', 'end')
 
     def live_migration_force_complete(self, context, instance, migration_id):
@@ -324,10 +377,11 @@ class Steps:
 
     # --- shared -----------------------------------------------------------------------
 
-    def _progress_writer(self, context, uuid):
-        """The instance's ``progress`` (percent of memory and disk sent),
-        written when it changes."""
-        last = {'percent': None}
+    def _progress_writer(self, context, uuid, migration):
+        """The instance's ``progress`` (percent of memory and disk sent) and
+        the migration's byte counts, written together when the percentage
+        changed, at most every PROGRESS_INTERVAL seconds."""
+        last = {'percent': None, 'at': None}
 
         def write(progress):
             total = (progress.get('memory_total_bytes') or 0) + (
@@ -335,13 +389,16 @@ class Steps:
             remaining = (progress.get('memory_remaining_bytes') or 0) + (
                 progress.get('disk_remaining_bytes') or 0)
             percent = 0 if not total else int(100 * (total - remaining) / total)
-            if percent == last['percent']:
+            now = time.monotonic()
+            if percent == last['percent'] or (
+                    last['at'] is not None and now - last['at'] < PROGRESS_INTERVAL):
                 return
-            last['percent'] = percent
+            last.update(percent=percent, at=now)
             LOG.debug('Live migration of %s: %d%% (%s)', uuid, percent, progress)
             try:
-                self.conductor_api.instance_update(context, uuid, {'progress': percent},
-                                                   expected={'task_state': states.MIGRATING})
+                self.conductor_api.move_step(
+                    context, migration['id'], migration_figures(progress), uuid,
+                    {'progress': percent}, expected={'task_state': states.MIGRATING})
             except _SUPERSEDED:
                 pass
         return write
@@ -354,12 +411,63 @@ class Steps:
         except _SUPERSEDED as error:
             LOG.info('Could not record %s of %s: %s', event['event'], uuid, error)
 
-    def _set_migration(self, context, migration, status):
+    def _set_migration(self, context, migration, status, events=None):
+        """``events``: action events of the instance recorded in the same
+        call (1.12)."""
+        if events:
+            try:
+                updated = self.conductor_api.move_step(
+                    context, migration['id'], {'status': status}, migration['instance_uuid'],
+                    events=events)['migration']
+            except _SUPERSEDED as error:
+                LOG.info('Could not record the events of migration %s: %s',
+                         migration['uuid'], error)
+                return
+            if updated:
+                migration.update(updated)
+            return
         try:
             migration.update(self.conductor_api.migration_update(
                 context, migration['id'], {'status': status}))
         except exception.MigrationNotFound:
             LOG.info('Migration %s is gone; not marking it %s', migration['uuid'], status)
+
+
+def _fault(error, details, host):
+    return {'code': 500, 'message': str(error), 'details': details, 'host': host}
+
+
+def migration_figures(progress):
+    """The migration columns of a driver's progress report (None where the
+    driver had no figure)."""
+    return {column: progress.get(column + '_bytes') for column in (
+        'memory_total', 'memory_processed', 'memory_remaining', 'disk_total',
+        'disk_processed', 'disk_remaining')}
+
+
+def _register(migration_id, monitor):
+    """``monitor`` runs migration ``migration_id`` here from now on; an
+    abort that came before it is handed to it."""
+    with _RUNNING_LOCK:
+        _RUNNING[int(migration_id)] = monitor
+        if _ABORT_REQUESTED.pop(int(migration_id), None) is not None:
+            monitor.request_abort()
+
+
+def _abort(migration_id):
+    """True when migration ``migration_id`` runs here (asked to abort);
+    else the abort is kept for it (old ones dropped)."""
+    with _RUNNING_LOCK:
+        monitor = _RUNNING.get(int(migration_id))
+        if monitor is not None:
+            monitor.request_abort()
+            return True
+        now = time.monotonic()
+        for kept, since in list(_ABORT_REQUESTED.items()):
+            if now - since > ABORT_KEPT_SECONDS:
+                del _ABORT_REQUESTED[kept]
+        _ABORT_REQUESTED[int(migration_id)] = now
+        return False
 
 
 def _running(migration_id):

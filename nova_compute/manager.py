@@ -48,7 +48,7 @@ USAGE_AUDIT_INTERVAL = 60
 
 
 class ComputeManager(manager.Manager):
-    target = messaging.Target(version='1.11')
+    target = messaging.Target(version='1.12')
 
     def __init__(self, host, transport=None):
         self.host = host
@@ -348,16 +348,17 @@ class ComputeManager(manager.Manager):
                                     self.compute_api)
 
     def check_can_live_migrate_destination(self, context, instance, block_migration,
-                                           migration):
+                                           migration, record_events=True):
         return self._live_migration_steps().check_can_live_migrate_destination(
-            context, instance, block_migration, migration)
+            context, instance, block_migration, migration, record_events)
 
     def check_can_live_migrate_source(self, context, instance, dest_check_data):
         return self.driver.check_can_live_migrate_source(context, instance, dest_check_data)
 
-    def pre_live_migration(self, context, instance, migrate_data, migration):
-        return self._live_migration_steps().pre_live_migration(context, instance,
-                                                               migrate_data, migration)
+    def pre_live_migration(self, context, instance, migrate_data, migration,
+                           record_events=True):
+        return self._live_migration_steps().pre_live_migration(
+            context, instance, migrate_data, migration, record_events)
 
     def live_migration(self, context, instance, migrate_data, migration):
         self._live_migration_steps().live_migration(context, instance, migrate_data,

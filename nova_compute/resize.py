@@ -29,6 +29,12 @@ was (Nova would reschedule a failed prep_resize; here the move ends), with
 a fault and the migration in ``error``; a failed finish on the destination
 is reverted the same way; a failed confirm or revert leaves ERROR with a
 fault, as Nova does, with the claims as the step would have left them.
+
+A step's records go in one conductor call (move_step, 1.12) in the order
+they went before: the ledger change, the migration's status, a fault, the
+instance update with its event. The destination starts from the instance
+its source sent (finish_resize, finish_revert_resize) instead of reading
+it again.
 """
 import sys
 import traceback
@@ -107,7 +113,7 @@ class Steps:
         uuid = instance['uuid']
         with instance_lock.locked(uuid):
             try:
-                instance = self.conductor_api.instance_get(context, uuid)
+                # The source sent the instance as its last update left it.
                 new_flavor = instance.get('new_flavor') or instance['flavor']
                 values = dict(flavor_values(new_flavor), task_state=states.RESIZE_FINISH,
                               host=self.host, node=migration['dest_node'])
@@ -129,14 +135,13 @@ class Steps:
             except Exception as error:  # noqa: BLE001 - reverted to the source
                 self._revert_failed_finish(context, instance, migration, error)
                 return
-            self._set_migration(context, migration, 'finished')
             try:
-                instance = self.conductor_api.instance_update(
-                    context, uuid, {'vm_state': states.RESIZED, 'task_state': None,
-                                    'power_state': self.driver.get_power_state(instance)},
+                instance = self._step(
+                    context, migration, {'status': 'finished'}, uuid,
+                    {'vm_state': states.RESIZED, 'task_state': None,
+                     'power_state': self.driver.get_power_state(instance)},
                     expected={'task_state': states.RESIZE_FINISH},
-                    record_event=_event('compute_finish_resize', 'finish', self.host,
-                                        'Success'))
+                    event=_event('compute_finish_resize', 'finish', self.host, 'Success'))
             except _SUPERSEDED as error:
                 LOG.info('Instance %s was deleted while its move finished: %s', uuid, error)
                 return
@@ -193,15 +198,15 @@ class Steps:
         uuid = instance['uuid']
         with instance_lock.locked(uuid):
             try:
-                instance = self.conductor_api.instance_update(
-                    context, uuid, {'task_state': states.RESIZE_MIGRATING},
+                instance = self._step(
+                    context, migration, {'status': 'migrating'}, uuid,
+                    {'task_state': states.RESIZE_MIGRATING},
                     expected={'task_state': states.RESIZE_PREP},
-                    record_event=_event('compute_resize_instance', 'start', self.host))
+                    event=_event('compute_resize_instance', 'start', self.host))
             except _SUPERSEDED as error:
                 LOG.info('Not sending instance %s away: %s', uuid, error)
                 self._abandon(context, migration)
                 return
-            self._set_migration(context, migration, 'migrating')
             lifecycle.announce(context, self.host, instance, 'resize', 'start')
             powered_off = False
             try:
@@ -209,13 +214,12 @@ class Steps:
                     context, instance, migration['dest_host'], flavor,
                     timeout=CONF.shutdown_timeout if clean_shutdown else 0)
                 powered_off = True
-                self._set_migration(context, migration, 'post-migrating')
-                instance = self.conductor_api.instance_update(
-                    context, uuid, {'task_state': states.RESIZE_MIGRATED,
-                                    'power_state': self.driver.get_power_state(instance)},
+                instance = self._step(
+                    context, migration, {'status': 'post-migrating'}, uuid,
+                    {'task_state': states.RESIZE_MIGRATED,
+                     'power_state': self.driver.get_power_state(instance)},
                     expected={'task_state': states.RESIZE_MIGRATING},
-                    record_event=_event('compute_resize_instance', 'finish', self.host,
-                                        'Success'))
+                    event=_event('compute_resize_instance', 'finish', self.host, 'Success'))
                 self.compute_api.finish_resize(context, migration['dest_compute'], instance,
                                                migration, disk_info)
             except _SUPERSEDED as error:
@@ -253,23 +257,22 @@ class Steps:
                                     error, states.RESIZED, give_claim_back=False)
                 return
             self._unplug_source(migration, uuid)
-            self.conductor_api.release_allocations(context, migration['uuid'])
-            if not self._set_migration(context, migration, 'confirmed'):
-                LOG.info('Instance %s was deleted while its move was confirmed', uuid)
-                return
             vm_state = states.STOPPED if _was_stopped(instance) else states.ACTIVE
             try:
                 # A delete may have asked for this confirm: it keeps its task.
-                instance = self.conductor_api.instance_update(
-                    context, uuid, {'vm_state': vm_state, 'task_state': None,
-                                    'old_flavor': None, 'new_flavor': None,
-                                    'system_metadata': {OLD_VM_STATE: None}},
+                instance = self._step(
+                    context, migration, {'status': 'confirmed'}, uuid,
+                    {'vm_state': vm_state, 'task_state': None, 'old_flavor': None,
+                     'new_flavor': None, 'system_metadata': {OLD_VM_STATE: None}},
                     expected={'vm_state': states.RESIZED, 'task_state': None},
-                    record_event=_event('compute_confirm_resize', 'finish', self.host,
-                                        'Success'))
+                    event=_event('compute_confirm_resize', 'finish', self.host, 'Success'),
+                    claim={'release': migration['uuid']}, needs_migration=True)
             except _SUPERSEDED as error:
                 LOG.info('Instance %s was deleted while its move was confirmed: %s', uuid,
                          error)
+                return
+            if instance is None:
+                LOG.info('Instance %s was deleted while its move was confirmed', uuid)
                 return
             lifecycle.announce(context, self.host, instance, 'resize_confirm', 'end')
         LOG.info('Move of instance %s confirmed', uuid)
@@ -280,7 +283,7 @@ class Steps:
         uuid = instance['uuid']
         with instance_lock.locked(uuid):
             try:
-                instance = self.conductor_api.instance_get(context, uuid)
+                # The destination sent the instance as its last update left it.
                 old_flavor = instance.get('old_flavor') or instance['flavor']
                 values = dict(flavor_values(old_flavor), host=self.host,
                               node=migration['source_node'])
@@ -302,21 +305,19 @@ class Steps:
                                     states.RESIZED, give_claim_back=True,
                                     task_state=states.RESIZE_REVERTING)
                 return
-            self.conductor_api.move_allocations(context, migration['uuid'], uuid)
-            self._set_migration(context, migration, 'error' if error else 'reverted')
-            if error:
-                self.conductor_api.instance_fault_create(context, uuid, 500, error,
-                                                         host=self.host)
             vm_state = states.STOPPED if _was_stopped(instance) else states.ACTIVE
             try:
-                instance = self.conductor_api.instance_update(
-                    context, uuid, {'vm_state': vm_state, 'task_state': None,
-                                    'power_state': self.driver.get_power_state(instance),
-                                    'old_flavor': None, 'new_flavor': None,
-                                    'system_metadata': {OLD_VM_STATE: None}},
+                instance = self._step(
+                    context, migration, {'status': 'error' if error else 'reverted'}, uuid,
+                    {'vm_state': vm_state, 'task_state': None,
+                     'power_state': self.driver.get_power_state(instance),
+                     'old_flavor': None, 'new_flavor': None,
+                     'system_metadata': {OLD_VM_STATE: None}},
                     expected={'task_state': states.RESIZE_REVERTING},
-                    record_event=_event('compute_finish_revert_resize', 'finish', self.host,
-                                        'Error' if error else 'Success', error))
+                    event=_event('compute_finish_revert_resize', 'finish', self.host,
+                                 'Error' if error else 'Success', error),
+                    claim={'move': [migration['uuid'], uuid]},
+                    fault=error and {'code': 500, 'message': error, 'host': self.host})
             except _SUPERSEDED as why:
                 LOG.info('Instance %s was deleted while its move was reverted: %s', uuid, why)
                 return
@@ -346,22 +347,25 @@ class Steps:
         except _SUPERSEDED as error:
             LOG.info('Could not record %s of %s: %s', event['event'], uuid, error)
 
-    def _set_migration(self, context, migration, status):
-        """True, or False when the migration is gone (deleted with its
-        instance)."""
-        try:
-            migration.update(self.conductor_api.migration_update(
-                context, migration['id'], {'status': status}))
-        except exception.MigrationNotFound:
-            LOG.info('Migration %s is gone; not marking it %s', migration['uuid'], status)
-            return False
-        return True
+    def _step(self, context, migration, migration_values, uuid, values, expected, event,
+              claim=None, fault=None, needs_migration=False):
+        """One conductor call (move_step): the ledger ``claim`` change, the
+        migration, the ``fault``, the instance update with its ``event``;
+        the updated instance (None when ``needs_migration`` and the
+        migration is gone)."""
+        step = self.conductor_api.move_step(
+            context, migration['id'], migration_values, uuid, values, expected=expected,
+            events=[event] if event else None, fault=fault, claim=claim,
+            needs_migration=needs_migration)
+        if step['migration']:
+            migration.update(step['migration'])
+        return step['instance']
 
     def _abandon(self, context, migration):
         """The instance was deleted during its move: its delete frees the
         instance's claim; the migration's goes here."""
-        self.conductor_api.release_allocations(context, migration['uuid'])
-        self._set_migration(context, migration, 'error')
+        self.conductor_api.move_step(context, migration['id'], {'status': 'error'},
+                                     claim={'release': migration['uuid']})
 
     def _clean_source(self, context, instance, migration):
         """The kept copy of a deleted instance removed, the migration's
@@ -403,18 +407,17 @@ class Steps:
         uuid = instance['uuid']
         details = traceback.format_exc() if sys.exc_info()[0] else None
         LOG.warning('Moving instance %s failed at %s: %s', uuid, event, error)
-        self.conductor_api.move_allocations(context, migration['uuid'], uuid)
-        self._set_migration(context, migration, 'error')
         vm_state = states.STOPPED if _was_stopped(instance) else states.ACTIVE
         try:
-            self.conductor_api.instance_fault_create(context, uuid, 500, str(error),
-                                                     details=details, host=self.host)
-            instance = self.conductor_api.instance_update(
-                context, uuid, {'vm_state': vm_state, 'task_state': None,
-                                'old_flavor': None, 'new_flavor': None,
-                                'system_metadata': {OLD_VM_STATE: None}},
+            instance = self._step(
+                context, migration, {'status': 'error'}, uuid,
+                {'vm_state': vm_state, 'task_state': None, 'old_flavor': None,
+                 'new_flavor': None, 'system_metadata': {OLD_VM_STATE: None}},
                 expected={'task_state': task_state},
-                record_event=event and _event(event, 'finish', self.host, 'Error', details))
+                event=event and _event(event, 'finish', self.host, 'Error', details),
+                claim={'move': [migration['uuid'], uuid]},
+                fault={'code': 500, 'message': str(error), 'details': details,
+                       'host': self.host})
         except _SUPERSEDED:
             LOG.info('Instance %s was deleted while its move failed', uuid)
             return
@@ -429,22 +432,18 @@ class Steps:
         uuid = instance['uuid']
         details = traceback.format_exc()
         LOG.warning('%s of instance %s failed: %s', event, uuid, error)
-        if give_claim_back:
-            self.conductor_api.move_allocations(context, migration['uuid'], uuid)
-        else:
-            self.conductor_api.release_allocations(context, migration['uuid'])
-        self._set_migration(context, migration, 'error')
         expected = ({'task_state': task_state} if task_state
                     else {'vm_state': vm_state, 'task_state': None})
         try:
-            self.conductor_api.instance_fault_create(context, uuid, 500, str(error),
-                                                     details=details, host=self.host)
-            instance = self.conductor_api.instance_update(
-                context, uuid, {'vm_state': states.ERROR, 'task_state': None,
-                                'old_flavor': None, 'new_flavor': None,
-                                'system_metadata': {OLD_VM_STATE: None}},
-                expected=expected, record_event=_event(event, 'finish', self.host, 'Error',
-                                                       details))
+            instance = self._step(
+                context, migration, {'status': 'error'}, uuid,
+                {'vm_state': states.ERROR, 'task_state': None, 'old_flavor': None,
+                 'new_flavor': None, 'system_metadata': {OLD_VM_STATE: None}},
+                expected=expected, event=_event(event, 'finish', self.host, 'Error', details),
+                claim=({'move': [migration['uuid'], uuid]} if give_claim_back
+                       else {'release': migration['uuid']}),
+                fault={'code': 500, 'message': str(error), 'details': details,
+                       'host': self.host})
         except _SUPERSEDED:
             LOG.info('Instance %s was deleted while its move failed', uuid)
             return

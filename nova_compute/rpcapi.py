@@ -25,6 +25,10 @@ Version history:
            post_live_migration_at_destination (calls); live_migration,
            rollback_live_migration_at_destination, live_migration_abort,
            live_migration_force_complete (casts).
+    1.12 - check_can_live_migrate_destination and pre_live_migration take
+           record_events: False when the caller records the step's action
+           events with its own writes (the destination then records only
+           a failure).
 """
 from nova_common import rpc
 
@@ -41,7 +45,7 @@ LIVE_MIGRATION_CHECK_TIMEOUT = 60
 LIVE_MIGRATION_STEP_TIMEOUT = 300
 
 TOPIC = 'compute'
-VERSION = '1.11'
+VERSION = '1.12'
 
 
 class ComputeAPI:
@@ -262,22 +266,36 @@ class ComputeAPI:
         self.client.prepare(server=host, version='1.11').cast(context, method, **kwargs)
 
     def check_can_live_migrate_destination(self, context, host, instance, block_migration,
-                                           migration):
+                                           migration, record_events=True):
         """Can ``instance`` come live to ``host``? Its migrate_data (a dict);
-        MigrationPreCheckError (Invalid) when it cannot."""
-        return self._call_111(context, host, 'check_can_live_migrate_destination',
-                              LIVE_MIGRATION_CHECK_TIMEOUT, instance=instance,
-                              block_migration=block_migration, migration=migration)
+        MigrationPreCheckError (Invalid) when it cannot. ``record_events``
+        False (1.12): the caller records the check's start and success."""
+        if record_events:
+            return self._call_111(context, host, 'check_can_live_migrate_destination',
+                                  LIVE_MIGRATION_CHECK_TIMEOUT, instance=instance,
+                                  block_migration=block_migration, migration=migration)
+        return self.client.prepare(server=host, version='1.12',
+                                   timeout=LIVE_MIGRATION_CHECK_TIMEOUT).call(
+            context, 'check_can_live_migrate_destination', instance=instance,
+            block_migration=block_migration, migration=migration, record_events=False)
 
     def check_can_live_migrate_source(self, context, host, instance, dest_check_data):
         return self._call_111(context, host, 'check_can_live_migrate_source',
                               LIVE_MIGRATION_CHECK_TIMEOUT, instance=instance,
                               dest_check_data=dest_check_data)
 
-    def pre_live_migration(self, context, host, instance, migrate_data, migration):
-        return self._call_111(context, host, 'pre_live_migration',
-                              LIVE_MIGRATION_STEP_TIMEOUT, instance=instance,
-                              migrate_data=migrate_data, migration=migration)
+    def pre_live_migration(self, context, host, instance, migrate_data, migration,
+                           record_events=True):
+        """``record_events`` False (1.12): the caller records the step's
+        start and success."""
+        if record_events:
+            return self._call_111(context, host, 'pre_live_migration',
+                                  LIVE_MIGRATION_STEP_TIMEOUT, instance=instance,
+                                  migrate_data=migrate_data, migration=migration)
+        return self.client.prepare(server=host, version='1.12',
+                                   timeout=LIVE_MIGRATION_STEP_TIMEOUT).call(
+            context, 'pre_live_migration', instance=instance, migrate_data=migrate_data,
+            migration=migration, record_events=False)
 
     def post_live_migration_at_destination(self, context, host, instance, migration):
         return self._call_111(context, host, 'post_live_migration_at_destination',

@@ -11,6 +11,7 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from nova_common.conf import CONF
+from nova_common.network import model
 from nova_compute import instance_lock
 from nova_compute.network import plumbing
 from nova_compute.network import runner as runner_lib
@@ -66,14 +67,20 @@ def plugged_network_info(instance_uuid):
     return host_networking().plugged().get(instance_uuid)
 
 
+def _plugged_here(driver):
+    """(this host's HostNetworking, {instance uuid: network_info} it
+    plugged); nothing plugged where the host side is not built."""
+    if not _plumbs(driver):
+        return None, {}
+    networking = host_networking()
+    return networking, networking.plugged()
+
+
 def reconcile(driver):
     """At start: unplug the servers whose guests are gone (deleted or
     moved away while the service was down), then rebuild bridges, dnsmasq
     and the firewall for the others (a host reboot removed them)."""
-    if not _plumbs(driver):
-        return
-    networking = host_networking()
-    plugged = networking.plugged()
+    networking, plugged = _plugged_here(driver)
     if not plugged:
         return
     live = set(driver.list_instance_uuids())
@@ -86,24 +93,49 @@ def reconcile(driver):
         networking.resync()
 
 
-def refresh(context, host, driver, conductor_api):
-    """Read the network_info of every server plugged here again and
-    re-plug those whose ports changed: new members of a remote group
-    (servers started on other hosts), rule or group changes, new
-    addresses. Under each instance's lock, so that a delete running at the
-    same time wins."""
-    if not _plumbs(driver):
-        return
-    networking = host_networking()
-    for instance_uuid, plugged in networking.plugged().items():
+def _changed_one_by_one(context, host, conductor_api, plugged):
+    """What changed_network_info answers, asked per server of a conductor
+    older than 1.13."""
+    changed = {}
+    for instance_uuid, plugged_info in plugged.items():
         try:
             current = conductor_api.network_info(context, instance_uuid, host,
                                                  serves_dhcp=True)
         except Exception as error:  # noqa: BLE001 - the next period tries again
             LOG.warning('Could not read the ports of instance %s: %s', instance_uuid, error)
             continue
-        if not current or current == plugged:
-            continue
+        if current and current != plugged_info:
+            changed[instance_uuid] = current
+    return changed
+
+
+def _changed(context, host, conductor_api, plugged):
+    """{instance uuid: network_info} of the servers plugged here whose
+    ports changed: the conductor compares fingerprints, so one call a
+    period reads them all and only what changed comes back."""
+    fingerprints = {uuid: model.fingerprint(info) for uuid, info in plugged.items()}
+    try:
+        return conductor_api.changed_network_info(context, host, fingerprints,
+                                                  serves_dhcp=True)
+    except messaging.UnsupportedVersion:
+        return _changed_one_by_one(context, host, conductor_api, plugged)
+
+
+def refresh(context, host, driver, conductor_api):
+    """Re-plug the servers plugged here whose ports changed: new members
+    of a remote group (servers started on other hosts), rule or group
+    changes, new addresses. Under each instance's lock, so that a delete
+    running at the same time wins. A failure to ask is logged: the next
+    period asks again."""
+    networking, plugged = _plugged_here(driver)
+    if not plugged:
+        return
+    try:
+        changed = _changed(context, host, conductor_api, plugged)
+    except Exception as error:  # noqa: BLE001 - the next period tries again
+        LOG.warning('Could not read the ports plugged on %s: %s', host, error)
+        return
+    for instance_uuid, current in changed.items():
         with instance_lock.locked(instance_uuid):
             if instance_uuid in networking.plugged():
                 LOG.info('The ports of instance %s changed: plugging them again',

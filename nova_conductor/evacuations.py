@@ -1,5 +1,6 @@
 """Evacuation records and claims a cell conductor handles for its
-computes (which have no database credentials).
+computes (which have no database credentials), and the API when it
+deletes a compute service.
 
 During an evacuation the instance holds its claim on both nodes, as in
 Nova: the source node's (the failed host's) and the destination's, made by
@@ -12,6 +13,13 @@ outcome frees exactly one of them:
   came back: it destroyed its stale guest, the source's part goes and the
   migration is ``completed``. An instance that is on the source host again
   by then keeps its claim there.
+
+An evacuation that ends in ``error`` (lost, or over before it happened:
+nova_conductor/tasks/lost_evacuations.py) frees the destination's part;
+deleting the source's compute service frees the source's part of the
+``done`` ones (release_sources_of_done, as Nova does when it deletes the
+service's resource provider), leaving them ``done`` for a host that comes
+back after all.
 
 A deleted instance has lost both parts with its whole claim already.
 """
@@ -28,6 +36,8 @@ from nova_conductor import ledger_access
 LOG = logging.getLogger(__name__)
 
 MIGRATION_TYPE = 'evacuation'
+# Written by the API, begun by the destination: the evacuation is not over.
+OPEN_STATUSES = ('accepted', 'pre-migrating')
 # status asked for -> (the statuses it may follow, which side of the claim goes)
 _ENDINGS = {'completed': (('done',), 'source'),
             'failed': (('accepted', 'pre-migrating'), 'dest')}
@@ -70,6 +80,56 @@ def release_node_claim(cell_context, instance_uuid, host, node):
     freed = engines.retry_on_db_error(ledger.release_provider)(cell_context, instance_uuid,
                                                                 provider)
     LOG.info('Freed %d allocation(s) of %s on %s (%s)', freed, instance_uuid, node, host)
+    return freed
+
+
+def release_destination(cell_context, instance, migration, keep=None):
+    """Free the part of ``instance``'s claim its evacuation ``migration``
+    made on the destination, unless the instance is on that (host, node)
+    or it is ``keep``. A destination never named (the super-conductor
+    stopped between its claim and naming it) may be any node: then every
+    part goes but those the instance needs, its node's, ``keep``'s and the
+    source nodes of its ``done`` evacuations (freed when those come back)."""
+    kept = {(instance['host'], instance['node']), keep or (None, None)}
+    destination = (migration['dest_compute'], migration['dest_node'])
+    if migration['dest_node']:
+        if destination in kept:
+            return 0
+        return release_node_claim(cell_context, instance['uuid'], *destination)
+    if not ledger_access.available():
+        return 0
+    needed = {_provider_of(cell_context, host, node) for host, node in kept if node}
+    for done in migrations.list(cell_context, {'instance_uuid': instance['uuid'],
+                                               'status': 'done',
+                                               'migration_type': MIGRATION_TYPE}):
+        needed.add(_provider_of(cell_context, done['source_compute'], done['source_node']))
+    freed = 0
+    for provider in set(ledger.allocations_for(cell_context, instance['uuid'])) - needed:
+        freed += engines.retry_on_db_error(ledger.release_provider)(
+            cell_context, instance['uuid'], provider)
+    LOG.info('Freed %d allocation(s) of %s outside the nodes it needs', freed,
+             instance['uuid'])
+    return freed
+
+
+def release_sources_of_done(context, cell_context, host):
+    """Free the source part of the claims of the servers evacuated from
+    ``host`` (its ``done`` evacuations) whose compute service is being
+    deleted, as Nova does (bug 1829479): the host will not come back to
+    do it. The records stay ``done``, so that a host that does come back
+    still destroys its stale guests. The number of allocation rows freed."""
+    providers = {node['hypervisor_hostname']: node['uuid']
+                 for node in compute_nodes.list(cell_context, host=host)}
+    freed = 0
+    for migration in migrations.list(cell_context, {'source_compute': host, 'status': 'done',
+                                                    'migration_type': MIGRATION_TYPE}):
+        provider = providers.get(migration['source_node'])
+        if provider is None or _instance_host(cell_context,
+                                              migration['instance_uuid']) == host:
+            continue
+        freed += engines.retry_on_db_error(ledger.release_provider)(
+            context, migration['instance_uuid'], provider)
+    LOG.info('Freed %d allocation(s) of servers evacuated from %s', freed, host)
     return freed
 
 

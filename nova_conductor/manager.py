@@ -2,7 +2,7 @@
 persistence.py (work done for computes in this cell), tasks/build.py
 (the super-conductor's boot orchestration), tasks/reschedule.py,
 tasks/rebuild.py (the rebuild's check of the host against a new image), and
-runs tasks/lost_builds.py's periodic checks."""
+runs tasks/lost_builds.py's and tasks/lost_evacuations.py's periodic checks."""
 from oslo_log import log as logging
 import oslo_messaging as messaging
 
@@ -12,6 +12,7 @@ from nova_common import manager
 from nova_conductor import evacuations
 from nova_conductor import ledger_access
 from nova_conductor import migration_records
+from nova_conductor import move_steps
 from nova_conductor import network_info as host_network_info
 from nova_conductor import persistence
 from nova_conductor import port_bindings
@@ -20,6 +21,7 @@ from nova_conductor.tasks import build
 from nova_conductor.tasks import evacuate
 from nova_conductor.tasks import live_migrate
 from nova_conductor.tasks import lost_builds
+from nova_conductor.tasks import lost_evacuations
 from nova_conductor.tasks import migrate
 from nova_conductor.tasks import rebuild
 from nova_conductor.tasks import reschedule
@@ -37,7 +39,7 @@ _MIGRATION_RACES = messaging.expected_exceptions(exception.MigrationNotFound)
 
 
 class ConductorManager(manager.Manager):
-    target = messaging.Target(version='1.11')
+    target = messaging.Target(version='1.13')
 
     def __init__(self):
         self._scheduler_api = None
@@ -53,7 +55,8 @@ class ConductorManager(manager.Manager):
             return CONF.conductor.lost_build_check_interval
         return [('bury_lost_build_requests', lost_builds.bury_lost_build_requests, interval),
                 ('end_overdue_builds', lost_builds.end_overdue_builds, interval),
-                ('end_lost_unshelves', lost_builds.end_lost_unshelves, interval)]
+                ('end_lost_unshelves', lost_builds.end_lost_unshelves, interval),
+                ('end_lost_evacuations', lost_evacuations.end_lost_evacuations, interval)]
 
     def service_report(self, context, host, binary, topic, version):
         return persistence.service_report(context, host, binary, topic, version)
@@ -157,3 +160,18 @@ class ConductorManager(manager.Manager):
                               block_migration='auto', force=False):
         live_migrate.live_migrate_instance(context, self.scheduler_api, cell_uuid, instance,
                                            migration_id, host, block_migration, force)
+
+    # --- 1.12: a move's step in one call ---------------------------------------------
+
+    @_INSTANCE_RACES
+    def move_step(self, context, migration_id, migration_values=None, instance_uuid=None,
+                  values=None, expected=None, events=None, fault=None, claim=None,
+                  needs_migration=False):
+        return move_steps.write(context, migration_id, migration_values, instance_uuid,
+                                values, expected, events, fault, claim, needs_migration)
+
+    # --- 1.13: the refresh of the host side of networking --------------------------
+
+    def changed_network_info(self, context, host, fingerprints, serves_dhcp=True):
+        return host_network_info.changed_network_info(context, host, fingerprints,
+                                                      serves_dhcp)

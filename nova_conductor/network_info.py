@@ -13,13 +13,32 @@ from nova_conductor import ledger_access
 LOG = logging.getLogger(__name__)
 
 
-@engines.retry_on_db_error
-def network_info(context, instance_uuid, host, serves_dhcp=True):
+def _readable(consequence):
     if CONF.network.backend != 'builtin':
         # A real Neutron's agents plumb its ports on the hosts.
-        return []
+        return False
     if not ledger_access.available():
-        LOG.warning('No [api_database] connection: instance %s gets no network_info',
-                    instance_uuid)
+        LOG.warning('No [api_database] connection: %s', consequence)
+        return False
+    return True
+
+
+@engines.retry_on_db_error
+def network_info(context, instance_uuid, host, serves_dhcp=True):
+    if not _readable('instance %s gets no network_info' % instance_uuid):
         return []
     return model.network_info(context, instance_uuid, host, serves_dhcp)
+
+
+@engines.retry_on_db_error
+def changed_network_info(context, host, fingerprints, serves_dhcp=True):
+    """{instance uuid: network_info} of the instances of ``fingerprints``
+    ({instance uuid: model.fingerprint of what ``host`` plugged}) whose
+    ports changed since: one read for all of them, and only what changed
+    goes back. An instance without ports now is left out (its host keeps
+    what it plugged until the guest goes)."""
+    if not fingerprints or not _readable('the ports plugged on %s are not refreshed' % host):
+        return {}
+    current = model.network_infos(context, list(fingerprints), host, serves_dhcp)
+    return {uuid: info for uuid, info in current.items()
+            if info and model.fingerprint(info) != fingerprints[uuid]}

@@ -42,11 +42,12 @@ def compute_node_update(context, host, nodes):
 
 
 @engines.retry_on_db_error
-def instance_update(context, uuid, values, expected, record_event=None):
+def instance_update(context, uuid, values, expected, record_event=None, record_events=None):
     """Update guarded by ``expected`` ({'vm_state': ..., 'task_state': ...},
     either key optional; a list means any of them). ``record_event``
-    (action_event's keyword arguments) is recorded in the same transaction,
-    so it exists exactly when the update happened. ``values`` may hold
+    (action_event's keyword arguments) and ``record_events`` (a list of
+    them) are recorded in the same transaction, so they exist exactly when
+    the update happened. ``values`` may hold
     ``system_metadata``: items to write, and to remove where the value is
     None (1.5)."""
     guards = {'expected_' + key: value for key, value in expected.items()}
@@ -60,8 +61,8 @@ def instance_update(context, uuid, values, expected, record_event=None):
             instances.delete_system_metadata_items(
                 context, uuid, [k for k, v in system_metadata.items() if v is None])
             instance = instances.get(context, uuid)
-        if record_event:
-            _record_event(context, uuid, **record_event)
+        for event in ([record_event] if record_event else []) + list(record_events or ()):
+            _record_event(context, uuid, **event)
     if _ends_a_build(values, expected):
         _release_quietly(context, uuid)
     return instance

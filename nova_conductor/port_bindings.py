@@ -15,9 +15,11 @@ LOG = logging.getLogger(__name__)
 
 def follow_host(context, instance_uuid, values):
     """Bind the ports of ``instance_uuid`` on the host ``values`` (an
-    instance update already written) gives it, if any. A failure is logged
-    only: the move has happened, and the next move or a port update binds
-    the ports again."""
+    instance update already written) gives it, if any; ports bound there
+    already are not written again (network_api.rebind compares each
+    port's binding host: an update that repeats the host costs one read).
+    A failure is logged only: the move has happened, and the next move or
+    a port update binds the ports again."""
     host = values.get('host')
     if not host or not ledger_access.available():
         return

@@ -27,12 +27,18 @@ Version history:
     1.10 - network_info (compute -> cell conductor): the ports of an
            instance as its host plumbs them (nova_common/network/model.py).
     1.11 - live_migrate_instance (API -> super-conductor).
+    1.12 - move_step (compute -> cell conductor): a move's ledger change,
+           migration update, fault and instance update with its action
+           events in one call instead of two to four.
+    1.13 - changed_network_info (compute -> cell conductor): of the ports a
+           host plugged, given by fingerprint, the network_info of those
+           that changed, in one call per refresh instead of one per server.
 """
 from nova_common.conf import CONF
 from nova_common import rpc
 
 TOPIC = 'conductor'
-VERSION = '1.11'
+VERSION = '1.13'
 
 
 class ConductorAPI:
@@ -219,3 +225,30 @@ class ConductorAPI:
             context, 'live_migrate_instance', cell_uuid=cell_uuid, instance=instance,
             migration_id=migration_id, host=host, block_migration=block_migration,
             force=force)
+
+    # --- 1.12: a move's step in one call ---------------------------------------------
+
+    def move_step(self, context, migration_id, migration_values=None, instance_uuid=None,
+                  values=None, expected=None, events=None, fault=None, claim=None,
+                  needs_migration=False):
+        """Write one step of a move (nova_conductor/move_steps.py): the
+        ledger ``claim`` change ({'release': consumer} or {'move': [from,
+        to]}), the migration's ``migration_values``, a ``fault`` (code,
+        message, details, host), the instance's ``values`` guarded by
+        ``expected`` with the action ``events``; {'migration', 'instance'}.
+        InstanceNotFound / InstanceInvalidState as instance_update."""
+        return self.client.prepare(version='1.12').call(
+            context, 'move_step', migration_id=migration_id,
+            migration_values=migration_values, instance_uuid=instance_uuid, values=values,
+            expected=expected, events=events, fault=fault, claim=claim,
+            needs_migration=needs_migration)
+
+    # --- 1.13: the refresh of the host side of networking --------------------------
+
+    def changed_network_info(self, context, host, fingerprints, serves_dhcp=True):
+        """{instance uuid: network_info} of the instances of
+        ``fingerprints`` ({instance uuid: nova_common.network.model
+        fingerprint of what ``host`` plugged}) whose ports changed since."""
+        return self.client.prepare(version='1.13').call(
+            context, 'changed_network_info', host=host, fingerprints=fingerprints,
+            serves_dhcp=serves_dhcp)

@@ -10,6 +10,7 @@ from nova_common.conf import CONF
 from nova_network.api import versions
 from nova_network import exceptions
 from nova_network import router
+from nova_network import segments
 
 PREFIX = '/network'
 
@@ -17,7 +18,7 @@ PREFIX = '/network'
 class NetworkApp:
     def __init__(self, prefix=PREFIX):
         self.prefix = prefix
-        self.api = auth.wrap(router.NetworkAPI())
+        self.api = auth.wrap(router.NetworkAPI(), unauthenticated=_unauthenticated)
 
     @webob.dec.wsgify
     def __call__(self, req):
@@ -39,7 +40,15 @@ class NetworkApp:
         return req.get_response(self.api)
 
 
+def _unauthenticated(req):
+    return router.fault_response(exceptions.HTTPUnauthorized())
+
+
 def build():
+    """The app; a [network] range that cannot be used stops the start here
+    (ValueError naming it) instead of failing every network create."""
+    segments.vni_ranges()
+    segments.vlan_ranges()
     return NetworkApp()
 
 

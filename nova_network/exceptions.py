@@ -54,6 +54,13 @@ class GatewayConflictWithAllocationPools(InvalidInput):
     message_format = 'Gateway ip %(ip_address)s conflicts with allocation pool %(pool)s.'
 
 
+class HTTPUnauthorized(NeutronException):
+    """No valid credentials (Neutron leaves these to keystonemiddleware;
+    here nova-api's authentication answers them in Neutron's format)."""
+    message_format = 'Authentication required'
+    code = 401
+
+
 class NotAuthorized(NeutronException):
     message_format = 'Not authorized.'
     code = 403
@@ -146,6 +153,24 @@ class OverQuota(Conflict):
     message_format = 'Quota exceeded for resources: %(overs)s.'
 
 
+class InUse(Conflict):
+    message_format = 'The resource is in use.'
+
+
+class VlanIdInUse(InUse):
+    message_format = 'Unable to create the network. The VLAN %(vlan_id)s on physical ' \
+                     'network %(physical_network)s is in use.'
+
+
+class FlatNetworkInUse(InUse):
+    message_format = 'Unable to create the flat network. Physical network ' \
+                     '%(physical_network)s is in use.'
+
+
+class TunnelIdInUse(InUse):
+    message_format = 'Unable to create the network. The tunnel ID %(tunnel_id)s is in use.'
+
+
 class SecurityGroupInUse(Conflict):
     message_format = 'Security Group %(id)s %(reason)s.'
 
@@ -202,3 +227,17 @@ class SecurityGroupDefaultAlreadyExists(Conflict):
 
 class SecurityGroupCannotUpdateDefault(Conflict):
     message_format = 'Updating default security group not allowed.'
+
+
+class ServiceUnavailable(NeutronException):
+    message_format = 'The service is unavailable.'
+    code = 503
+
+
+class ResourceExhausted(ServiceUnavailable):
+    pass
+
+
+class NoNetworkAvailable(ResourceExhausted):
+    message_format = 'Unable to create the network. No tenant network is available for ' \
+                     'allocation.'

@@ -8,6 +8,8 @@ from nova_common.conf import CONF
 from nova_network import exceptions
 
 CONTROL_PARAMS = ('fields', 'limit', 'marker', 'page_reverse', 'sort_key', 'sort_dir')
+# What SQLite's and MySQL's BIGINT hold.
+DB_INT_MIN, DB_INT_MAX = -2 ** 63, 2 ** 63 - 1
 
 
 def to_bool(name, value):
@@ -20,12 +22,23 @@ def to_bool(name, value):
                                     "to boolean." % (name, value))
 
 
-def to_int(name, value):
+def _parsed_int(name, value):
     try:
         return int(value)
     except ValueError:
         raise exceptions.HTTPBadRequest("Invalid input for %s. Reason: '%s' is not an "
                                         "integer." % (name, value))
+
+
+def to_int(name, value):
+    """An integer filter: one the database can compare (a 64-bit signed
+    integer), since a wider one makes the driver fail."""
+    number = _parsed_int(name, value)
+    if not DB_INT_MIN <= number <= DB_INT_MAX:
+        raise exceptions.HTTPBadRequest("Invalid input for %s. Reason: '%s' is out of range "
+                                        "- must be from '%d' to '%d'."
+                                        % (name, value, DB_INT_MIN, DB_INT_MAX))
+    return number
 
 
 def to_str(name, value):
@@ -79,7 +92,7 @@ def parse(req, attributes):
         sorts.append((attributes[key].column, direction))
     limit = None
     if 'limit' in params:
-        limit = to_int('limit', params['limit'])
+        limit = _parsed_int('limit', params['limit'])
         if limit < 0:
             raise exceptions.HTTPBadRequest("Limit must be an integer 0 or greater and not "
                                             "'%d'" % limit)

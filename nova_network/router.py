@@ -15,6 +15,7 @@ import webob
 import webob.dec
 
 from nova_api import router as api_router
+from nova_common.db import engines
 from nova_common import exception as nova_exception
 from nova_network.api import extensions
 from nova_network.api import networks
@@ -59,9 +60,9 @@ def _translate(error):
         return error
     if isinstance(error, (db_exc.DBDuplicateEntry, db_exc.DBDeadlock)):
         return exceptions.ConcurrentChange()
-    if isinstance(error, db_exc.DBConnectionError):
+    if engines.database_unavailable(error):
         unavailable = exceptions.NeutronException(
-            'The database is unavailable. Please retry the request later.')
+            api_router.DATABASE_UNAVAILABLE)
         unavailable.code = 503
         return unavailable
     if isinstance(error, nova_exception.NovaException) and error.code < 500:

@@ -23,7 +23,7 @@ SLOW_FIRST = (
     'libvirt',
     'tests/integration/test_fault_injection.py',
     'tests/integration/test_horizon.py',
-    'tests/integration/test_ns_hosts.py',
+    'ns-hosts',
     'deployment',
     'tests/integration/test_boot.py',
     'tests/integration/test_lost_builds.py',

@@ -34,12 +34,28 @@
 #     with an address, fetches http://169.254.169.254/openstack/latest/meta_data.json
 #     (the route to it from DHCP option 121, else on-link) and prints
 #     "NOVA-TEST-GUEST-METADATA-UUID: <uuid>" or NOVA-TEST-GUEST-NO-METADATA;
+#   - then reads its user data (http://169.254.169.254/openstack/latest/user_data,
+#     else the config drive's openstack/latest/user_data) for lines
+#     "NOVA-TEST-PING <address> [<seconds>]": when there are some, prints
+#     "NOVA-TEST-GUEST-PING-TARGETS: <address> ..." and pings each address
+#     at once, side by side (busybox ping -c 3 -W 2, again every second for
+#     up to <seconds>, 60 by default: the peer may boot later), then prints
+#     "NOVA-TEST-GUEST-PING-OK: <address>" at its first answer or
+#     "NOVA-TEST-GUEST-PING-FAILED: <address>" when the time is up;
 #   - in the background too: loads the IDE CD-ROM and ISO 9660 modules
 #     (ata_piix, sr_mod, isofs) and, when /dev/sr0 appears (a config drive),
 #     mounts it and prints from openstack/latest/meta_data.json
-#     "NOVA-TEST-GUEST-HOSTNAME: <hostname>" and "NOVA-TEST-GUEST-KEY: <the
-#     first public key's first 40 characters>" ("(none)" without a key);
-#     without a CD-ROM prints NOVA-TEST-GUEST-NO-CONFIG-DRIVE;
+#     "NOVA-TEST-GUEST-HOSTNAME: <hostname>", "NOVA-TEST-GUEST-KEY: <the
+#     first public key's first 40 characters>" ("(none)" without a key) and
+#     "NOVA-TEST-GUEST-META-SOURCE: config-drive"; without a CD-ROM prints
+#     NOVA-TEST-GUEST-NO-CONFIG-DRIVE (the drive, when found, stays mounted
+#     at /mnt/config);
+#   - without a config drive, the same HOSTNAME and KEY lines from the
+#     meta_data.json of 169.254.169.254 (once the drive was looked for),
+#     then "NOVA-TEST-GUEST-META-SOURCE: metadata"; with neither (no NIC, no
+#     address, no answer) only "NOVA-TEST-GUEST-META-SOURCE: none". So
+#     every guest prints exactly one META-SOURCE line, after its HOSTNAME
+#     and KEY lines;
 #   - otherwise sleeps forever.
 #
 # Environment: KERNEL_PACKAGE (default linux-image-cloud-amd64; a metapackage
@@ -54,7 +70,7 @@ kernel_package=${KERNEL_PACKAGE:-linux-image-cloud-amd64}
 
 # Bump when the guest changes: a test guest built by an older version of this
 # script is rebuilt.
-GUEST_VERSION=4
+GUEST_VERSION=6
 
 if [ -s "$outdir/vmlinuz" ] && [ -s "$outdir/initrd.img" ] &&
    [ "$(cat "$outdir/version" 2>/dev/null)" = "$GUEST_VERSION" ]; then
@@ -233,6 +249,16 @@ json_string() {
     printf '%s' "$1" | sed -n 's/.*"'"$2"'": *"\([^"]*\)".*/\1/p'
 }
 
+# Hostname and first key (40 characters) of the meta_data.json text $2,
+# and where they came from ($1: config-drive or metadata), META-SOURCE last.
+print_identity() {
+    key=$(printf '%s' "$2" |
+          sed -n 's/.*"public_keys": *{ *"[^"]*": *"\([^"]*\)".*/\1/p' | cut -c1-40)
+    echo "NOVA-TEST-GUEST-HOSTNAME: $(json_string "$2" hostname)"
+    echo "NOVA-TEST-GUEST-KEY: ${key:-(none)}"
+    echo "NOVA-TEST-GUEST-META-SOURCE: $1"
+}
+
 # The config drive, in the background: IDE probing must not delay the rest.
 (
     while read -r module; do
@@ -245,15 +271,82 @@ json_string() {
     done
     if [ -b /dev/sr0 ] && mount -t iso9660 -o ro /dev/sr0 /mnt/config 2>/dev/null &&
        [ -f /mnt/config/openstack/latest/meta_data.json ]; then
-        meta=$(cat /mnt/config/openstack/latest/meta_data.json)
-        echo "NOVA-TEST-GUEST-HOSTNAME: $(json_string "$meta" hostname)"
-        key=$(printf '%s' "$meta" |
-              sed -n 's/.*"public_keys": *{ *"[^"]*": *"\([^"]*\)".*/\1/p' | cut -c1-40)
-        echo "NOVA-TEST-GUEST-KEY: ${key:-(none)}"
+        : >/var/run/config-drive-found
+        print_identity config-drive "$(cat /mnt/config/openstack/latest/meta_data.json)"
     else
         echo NOVA-TEST-GUEST-NO-CONFIG-DRIVE
     fi
+    : >/var/run/config-drive-tried
 ) &
+
+# Waits (up to 30 s) until the config drive was looked for.
+wait_for_config_drive() {
+    tries=300
+    while [ ! -e /var/run/config-drive-tried ] && [ $tries -gt 0 ]; do
+        sleep 0.1
+        tries=$((tries - 1))
+    done
+}
+
+# Without a config drive: hostname and key from the metadata service's
+# meta_data.json $1, or "none" when it did not answer ($1 empty).
+identity_without_config_drive() {
+    wait_for_config_drive
+    [ -e /var/run/config-drive-found ] && return
+    if [ -n "$1" ]; then
+        print_identity metadata "$1"
+    else
+        echo "NOVA-TEST-GUEST-META-SOURCE: none"
+    fi
+}
+
+# The user data: from the metadata service when it answered ($1 is its
+# meta_data.json), else from the config drive (once that was looked for).
+user_data() {
+    if [ -n "$1" ]; then
+        timeout 10 wget -q -O - http://169.254.169.254/openstack/latest/user_data \
+            2>/dev/null && return
+    fi
+    wait_for_config_drive
+    cat /mnt/config/openstack/latest/user_data 2>/dev/null
+}
+
+uptime_seconds() {
+    cut -d . -f 1 /proc/uptime
+}
+
+# Ping $1 until it answers or $2 seconds have passed.
+ping_until() {
+    deadline=$(($(uptime_seconds) + $2))
+    until ping -c 3 -W 2 "$1" >/dev/null 2>&1; do
+        if [ "$(uptime_seconds)" -ge "$deadline" ]; then
+            echo "NOVA-TEST-GUEST-PING-FAILED: $1"
+            return
+        fi
+        sleep 1
+    done
+    echo "NOVA-TEST-GUEST-PING-OK: $1"
+}
+
+# The "NOVA-TEST-PING <address> [<seconds>]" lines of the user data $1,
+# as "<address> <seconds>" (addresses of other characters are skipped).
+ping_targets() {
+    printf '%s\n' "$1" | tr -d '\r' | while read -r word address seconds _; do
+        [ "$word" = NOVA-TEST-PING ] || continue
+        case $address in ''|*[!0-9A-Fa-f.:]*) continue ;; esac
+        case $seconds in ''|*[!0-9]*) seconds=60 ;; esac
+        echo "$address $seconds"
+    done
+}
+
+ping_peers() {
+    targets=$(ping_targets "$1")
+    [ -n "$targets" ] || return 0
+    echo "NOVA-TEST-GUEST-PING-TARGETS:" $(printf '%s\n' "$targets" | cut -d ' ' -f 1)
+    printf '%s\n' "$targets" | while read -r address seconds; do
+        ping_until "$address" "$seconds" &
+    done
+}
 
 # Networking, in the background so that nothing above waits for DHCP.
 tries=50
@@ -282,14 +375,21 @@ if [ -d /sys/class/net/eth0 ]; then
             if [ -n "$uuid" ]; then
                 echo "NOVA-TEST-GUEST-METADATA-UUID: $uuid"
             else
+                # An answer without a uuid is not this guest's metadata.
+                meta=
                 echo NOVA-TEST-GUEST-NO-METADATA
             fi
+            # In the background: the pings must not wait for the CD-ROM probe.
+            identity_without_config_drive "$meta" &
+            ping_peers "$(user_data "$meta")"
         else
             echo NOVA-TEST-GUEST-NO-ADDRESS
+            identity_without_config_drive ""
         fi
     ) &
 else
     echo NOVA-TEST-GUEST-NO-NIC
+    identity_without_config_drive "" &
 fi
 while true; do
     sleep 3600

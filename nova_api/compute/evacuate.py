@@ -18,19 +18,15 @@ compute finds when it comes back. The super-conductor does the rest
 import secrets
 
 from oslo_log import log as logging
-import oslo_messaging as messaging
 
 from nova_api.compute import lookup
+from nova_api.compute import move_start
 from nova_api.compute import power
 from nova_api.compute import state_checks
 from nova_common import cells_scatter
 from nova_common import compute_states as states
 from nova_common import context as nova_context
-from nova_common.db.api import instance_actions
-from nova_common.db.api import instances
-from nova_common.db.api import migrations
 from nova_common.db.api import services
-from nova_common.db import engines
 from nova_common import exception
 from nova_common import servicegroup
 from nova_conductor import rpcapi as conductor_rpcapi
@@ -39,7 +35,8 @@ LOG = logging.getLogger(__name__)
 
 # Nova's check_instance_state for evacuate.
 VM_STATES = (states.ACTIVE, states.STOPPED, states.ERROR)
-MIGRATION_TYPE = 'evacuation'
+MOVE = move_start.Move(task_state=states.REBUILDING, action='evacuate', vm_states=VM_STATES,
+                       migration_type='evacuation')
 # Where the evacuated server ends from 2.95 on, whatever it was.
 TARGET_STOPPED = 'stopped'
 
@@ -76,33 +73,6 @@ def _check_source_down(cell_context, instance):
         raise exception.ComputeServiceInUse(host=instance['host'])
 
 
-@engines.retry_on_deadlock
-def _write(context, cell_context, instance, host):
-    """The task, the action and the migration record: one transaction."""
-    uuid = instance['uuid']
-    with engines.cell_writer(cell_context):
-        updated = instances.update(cell_context, uuid, {'task_state': states.REBUILDING},
-                                   expected_vm_state=list(VM_STATES),
-                                   expected_task_state=[None], action='evacuate')
-        instance_actions.start(cell_context, uuid, 'evacuate', context.request_id,
-                               context.user_id, context.project_id)
-        migration = migrations.create(cell_context, {
-            'instance_uuid': uuid, 'migration_type': MIGRATION_TYPE, 'status': 'accepted',
-            'source_compute': instance['host'], 'source_node': instance['node'],
-            'dest_compute': host, 'user_id': context.user_id,
-            'project_id': context.project_id})
-    return updated, migration
-
-
-@engines.retry_on_deadlock
-def _undo(cell_context, uuid, migration):
-    """The conductor could not be reached: no task, the migration in error."""
-    with engines.cell_writer(cell_context):
-        instances.update(cell_context, uuid, {'task_state': None},
-                         expected_task_state=states.REBUILDING, action='evacuate')
-        migrations.update(cell_context, migration['uuid'], {'status': 'error'})
-
-
 def evacuate(context, instance, host=None, force=False, target_state=None):
     """Start evacuating ``instance`` (to ``host``, or where the scheduler
     chooses). ``force``: send it to ``host`` without asking the scheduler
@@ -116,13 +86,9 @@ def evacuate(context, instance, host=None, force=False, target_state=None):
     power.require_host(instance)
     with nova_context.target_cell(context, cell) as cell_context:
         _check_source_down(cell_context, instance)
-        updated, migration = _write(context, cell_context, instance, host)
-        try:
-            conductor_rpcapi.ConductorAPI().evacuate_instance(
-                context, cell['uuid'], updated, migration['uuid'], host, force, target_state)
-        except messaging.MessagingException as error:
-            LOG.error('Could not reach the conductor to evacuate %s: %s',
-                      instance['uuid'], error)
-            _undo(cell_context, instance['uuid'], migration)
-            raise exception.ServiceUnavailable(reason='the conductor cannot be reached')
-    return updated
+
+    def ask_conductor(updated, migration):
+        conductor_rpcapi.ConductorAPI().evacuate_instance(
+            context, cell['uuid'], updated, migration['uuid'], host, force, target_state)
+    return move_start.start(context, cell, instance, MOVE, ask_conductor,
+                            migration_values={'dest_compute': host})

@@ -20,7 +20,7 @@ ALLOWED_VM_STATES = (states.ACTIVE, states.PAUSED, states.STOPPED)
 # remote one's text carries the compute's traceback).
 _COMPUTE_ERRORS = (exception.AttachInterfaceNotSupported,
                    exception.NetworkInterfaceTaggedAttachNotSupported,
-                   exception.InterfaceAttachFailed, exception.InterfaceDetachFailed)
+                   exception.HypervisorRefused)
 
 
 def _begin(context, instance, action):

@@ -14,35 +14,35 @@ events, since the API does not wait for them (Nova's async cast).
 Abort (DELETE, 2.24) and force_complete (2.22) name a migration of the
 server: 404 when it is not one of its migrations, 409 when the server is
 not migrating, 400 when the migration is not of a state that allows it
-(``preparing`` or ``running`` for an abort, as Nova before 2.65;
-``running`` for force_complete). Both are cast to the source compute, which runs the
-migration.
+(``running`` for an abort, from 2.65 also ``queued`` or ``preparing``, as
+Nova; ``running`` for force_complete). Both are cast to the source
+compute, which runs the migration (and cancels a queued one when it gets
+it).
 """
-from oslo_log import log as logging
-import oslo_messaging as messaging
-
 from nova_api.compute import lookup
+from nova_api.compute import move_start
 from nova_api.compute import power
 from nova_api.compute import state_checks
 from nova_common import cells_scatter
 from nova_common import compute_states as states
 from nova_common import context as nova_context
 from nova_common.db.api import instance_actions
-from nova_common.db.api import instances
 from nova_common.db.api import migrations
 from nova_common.db.api import services
-from nova_common.db import engines
 from nova_common import exception
 from nova_compute import rpcapi as compute_rpcapi
 from nova_conductor import rpcapi as conductor_rpcapi
-
-LOG = logging.getLogger(__name__)
 
 ACTION = 'live-migration'
 MIGRATION_TYPE = 'live-migration'
 # Nova's check_instance_state for live_migrate.
 VM_STATES = (states.ACTIVE, states.PAUSED)
-ABORTABLE = ('preparing', 'running')
+MOVE = move_start.Move(task_state=states.MIGRATING, action=ACTION, vm_states=VM_STATES,
+                       migration_type=MIGRATION_TYPE, method='os-migrateLive')
+# Nova's live_migrate_abort: ``running`` only before 2.65, then also a
+# migration not running yet.
+ABORTABLE = ('running',)
+ABORTABLE_QUEUED = ('queued', 'preparing', 'running')
 FORCEABLE = ('running',)
 SAME_HOST = "The target host can't be the same one."
 NO_HOST = 'Compute host %s could not be found.'
@@ -63,34 +63,6 @@ def _check_host(context, instance, host):
         raise exception.Invalid(NO_HOST % host)
 
 
-@engines.retry_on_deadlock
-def _write_start(context, cell_context, instance, host):
-    """The task, the action and the migration: one transaction."""
-    uuid = instance['uuid']
-    with engines.cell_writer(cell_context):
-        updated = instances.update(cell_context, uuid, {'task_state': states.MIGRATING},
-                                   expected_vm_state=list(VM_STATES),
-                                   expected_task_state=[None], action='os-migrateLive')
-        instance_actions.start(cell_context, uuid, ACTION, context.request_id,
-                               context.user_id, context.project_id)
-        flavor_id = (instance.get('flavor') or {}).get('id')
-        migration = migrations.create(cell_context, {
-            'instance_uuid': uuid, 'migration_type': MIGRATION_TYPE, 'status': 'accepted',
-            'source_compute': instance['host'], 'source_node': instance['node'],
-            'dest_compute': host, 'old_instance_type_id': flavor_id,
-            'new_instance_type_id': flavor_id, 'user_id': context.user_id,
-            'project_id': context.project_id})
-    return updated, migration
-
-
-@engines.retry_on_deadlock
-def _undo_start(cell_context, uuid, migration):
-    with engines.cell_writer(cell_context):
-        instances.update(cell_context, uuid, {'task_state': None},
-                         expected_task_state=states.MIGRATING, action='os-migrateLive')
-        migrations.update(cell_context, migration['id'], {'status': 'error'})
-
-
 def live_migrate(context, instance, host=None, block_migration='auto', force=False):
     """Start live-migrating ``instance`` (to ``host``, or where the
     scheduler chooses). ``block_migration``: True, False or 'auto' (the
@@ -103,17 +75,14 @@ def live_migrate(context, instance, host=None, block_migration='auto', force=Fal
     if host:
         _check_host(context, instance, host)
     cell = lookup.cell_of(context, instance)
-    with nova_context.target_cell(context, cell) as cell_context:
-        updated, migration = _write_start(context, cell_context, instance, host)
-        try:
-            conductor_rpcapi.ConductorAPI().live_migrate_instance(
-                context, cell['uuid'], updated, migration['id'], host,
-                block_migration, force)
-        except messaging.MessagingException as error:
-            LOG.error('Could not reach the conductor to live-migrate %s: %s',
-                      instance['uuid'], error)
-            _undo_start(cell_context, instance['uuid'], migration)
-            raise exception.ServiceUnavailable(reason='the conductor cannot be reached')
+    flavor_id = (instance.get('flavor') or {}).get('id')
+
+    def ask_conductor(updated, migration):
+        conductor_rpcapi.ConductorAPI().live_migrate_instance(
+            context, cell['uuid'], updated, migration['id'], host, block_migration, force)
+    move_start.start(context, cell, instance, MOVE, ask_conductor, migration_values={
+        'dest_compute': host, 'old_instance_type_id': flavor_id,
+        'new_instance_type_id': flavor_id})
 
 
 def _migration_for(context, instance, migration_id, method, allowed_states):
@@ -153,13 +122,16 @@ def _record_action(context, cell, instance, action):
                                context.user_id, context.project_id)
 
 
-def abort(context, instance, migration_id):
+def abort(context, instance, migration_id, queued=False):
     """Cancel the live migration ``migration_id`` (the server stays on its
-    source: the source compute rolls it back, status ``cancelled``)."""
+    source: the source compute rolls it back, status ``cancelled``);
+    ``queued`` (2.65): also one that is ``queued`` or ``preparing`` (the
+    source cancels it when it gets it)."""
     state_checks.check_lock(context, instance)
     _require_migrating(instance, 'abort live migration', VM_STATES)
     cell, migration = _migration_for(context, instance, migration_id,
-                                     'abort live migration', ABORTABLE)
+                                     'abort live migration',
+                                     ABORTABLE_QUEUED if queued else ABORTABLE)
     _record_action(context, cell, instance, 'live_migration_cancel')
     compute_rpcapi.ComputeAPI.for_cell(cell).live_migration_abort(
         context, migration['source_compute'], instance, migration['id'])

@@ -20,11 +20,9 @@ revert and the automatic confirmation exactly one wins. A revert also
 checks the quota the old flavor takes back (403) and sets task_state
 ``resize_reverting`` (status REVERT_RESIZE).
 """
-from oslo_log import log as logging
-import oslo_messaging as messaging
-
 from nova_api.compute import create
 from nova_api.compute import lookup
+from nova_api.compute import move_start
 from nova_api.compute import power
 from nova_api.compute import state_checks
 from nova_common import cells_scatter
@@ -41,10 +39,11 @@ from nova_compute import resize as compute_resize
 from nova_compute import rpcapi as compute_rpcapi
 from nova_conductor import rpcapi as conductor_rpcapi
 
-LOG = logging.getLogger(__name__)
-
 # Nova's check_instance_state for resize and migrate.
 VM_STATES = (states.ACTIVE, states.STOPPED)
+MOVES = {action: move_start.Move(task_state=states.RESIZE_PREP, action=action,
+                                 vm_states=VM_STATES, undo_clears=('old_flavor', 'new_flavor'))
+         for action in ('resize', 'migrate')}
 SAME_FLAVOR = 'When resizing, instances must change flavor!'
 DISK_DOWN = 'Resize error: Unable to resize disk down.'
 NOT_RESIZED = 'Instance has not been resized.'
@@ -85,42 +84,19 @@ def _check_host(context, instance, host):
         raise exception.Invalid(NO_HOST % host)
 
 
-@engines.retry_on_deadlock
-def _write_start(context, cell, instance, new_flavor, action, values):
-    uuid = instance['uuid']
-    with nova_context.target_cell(context, cell) as cell_context:
-        with engines.cell_writer(cell_context):
-            updated = instances.update(
-                cell_context, uuid,
-                dict(values, task_state=states.RESIZE_PREP, old_flavor=instance['flavor'],
-                     new_flavor=new_flavor, progress=0),
-                expected_vm_state=list(VM_STATES), expected_task_state=[None],
-                action=action)
-            instances.set_system_metadata_items(
-                cell_context, uuid, {compute_resize.OLD_VM_STATE: updated['vm_state']})
-            instance_actions.start(cell_context, uuid, action, context.request_id,
-                                   context.user_id, context.project_id)
-    return updated
-
-
-@engines.retry_on_deadlock
-def _undo_start(context, cell, uuid, action):
-    with nova_context.target_cell(context, cell) as cell_context:
-        instances.update(cell_context, uuid,
-                         {'task_state': None, 'old_flavor': None, 'new_flavor': None},
-                         expected_task_state=states.RESIZE_PREP, action=action)
-
-
 def _start_move(context, instance, new_flavor, action, host=None, values=None):
     cell = lookup.cell_of(context, instance)
-    updated = _write_start(context, cell, instance, new_flavor, action, values or {})
-    try:
+
+    def ask_conductor(updated, migration):
         conductor_rpcapi.ConductorAPI().migrate_server(context, cell['uuid'], updated,
                                                        new_flavor, host=host)
-    except messaging.MessagingException as error:
-        LOG.error('Could not reach the conductor to move %s: %s', instance['uuid'], error)
-        _undo_start(context, cell, instance['uuid'], action)
-        raise exception.ServiceUnavailable(reason='the conductor cannot be reached')
+
+    def remembered_vm_state(updated):
+        return {compute_resize.OLD_VM_STATE: updated['vm_state']}
+    move_start.start(context, cell, instance, MOVES[action], ask_conductor,
+                     values=dict(values or {}, old_flavor=instance['flavor'],
+                                 new_flavor=new_flavor, progress=0),
+                     system_metadata=remembered_vm_state)
 
 
 def resize(context, instance, flavor_ref, disk_config=None):

@@ -31,6 +31,10 @@ LIVE_IN_PROGRESS = ('queued', 'preparing', 'running', 'post-migrating')
 _FIELDS = ('id', 'source_node', 'dest_node', 'source_compute', 'dest_compute',
            'dest_host', 'status', 'instance_uuid', 'old_instance_type_id',
            'new_instance_type_id', 'created_at', 'updated_at')
+# The live migration's progress, shown as <column>_bytes (null until the
+# source compute reported any).
+PROGRESS_COLUMNS = ('memory_total', 'memory_processed', 'memory_remaining', 'disk_total',
+                    'disk_processed', 'disk_remaining')
 _FILTERS = ('host', 'instance_uuid', 'source_compute', 'status', 'migration_type')
 _NOT_FOUND = 'In-progress live migration %s is not found for server %s.'
 
@@ -124,10 +128,9 @@ def _server_view(req, migration):
         'status')}
     body.update(server_uuid=migration['instance_uuid'],
                 created_at=server_views.strtime(migration.get('created_at')),
-                updated_at=server_views.strtime(migration.get('updated_at')),
-                memory_total_bytes=None, memory_processed_bytes=None,
-                memory_remaining_bytes=None, disk_total_bytes=None,
-                disk_processed_bytes=None, disk_remaining_bytes=None)
+                updated_at=server_views.strtime(migration.get('updated_at')))
+    for column in PROGRESS_COLUMNS:
+        body[column + '_bytes'] = migration.get(column)
     if req.at_least(PAGING_VERSION):
         body['uuid'] = migration.get('uuid')
     if req.at_least(USER_VERSION):

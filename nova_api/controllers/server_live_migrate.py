@@ -1,7 +1,8 @@
 """Live migration: the ``os-migrateLive`` server action (registered in
 server_actions.ACTIONS; os_compute_api:os-migrate-server:migrate_live,
 202), and the actions on one in progress: DELETE
-/servers/{id}/migrations/{mid} (abort, 2.24) and POST
+/servers/{id}/migrations/{mid} (abort, 2.24: a ``running`` migration; 2.65:
+also ``queued`` or ``preparing``) and POST
 /servers/{id}/migrations/{mid}/action ``force_complete`` (2.22), each 202.
 The work is in nova_api/compute/live_migrate.py.
 
@@ -25,6 +26,7 @@ FORCE_VERSION = '2.30'
 NO_FORCE_VERSION = '2.68'
 FORCE_COMPLETE_VERSION = '2.22'
 ABORT_VERSION = '2.24'
+ABORT_QUEUED_VERSION = '2.65'
 
 
 def _target(instance):
@@ -60,7 +62,8 @@ def _instance(req, server_id, rule):
 @handler.response(202)
 def abort(req, server_id, migration_id):
     instance = _instance(req, server_id, 'delete')
-    compute_live_migrate.abort(req.context, instance, migration_id)
+    compute_live_migrate.abort(req.context, instance, migration_id,
+                               queued=req.at_least(ABORT_QUEUED_VERSION))
 
 
 @handler.response(202)

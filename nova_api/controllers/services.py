@@ -21,6 +21,7 @@ from nova_common.db.api import compute_nodes as compute_nodes_db
 from nova_common.db.api import services as services_db
 from nova_common import exception
 from nova_common import policy
+from nova_conductor import evacuations
 
 LOG = logging.getLogger(__name__)
 
@@ -248,7 +249,8 @@ def _validate_delete_id(req, service_id):
 @handler.response(204)
 def delete(req, service_id):
     """DELETE /os-services/{id}: a compute also loses its compute nodes and
-    its host mapping."""
+    its host mapping, and the servers evacuated from it the source part of
+    their claims (it will not come back to free them)."""
     _authorize(req, 'delete')
     _validate_delete_id(req, service_id)
     try:
@@ -260,6 +262,7 @@ def delete(req, service_id):
     with nova_context.target_cell(req.context, cell) as cell_context:
         if service['binary'] == COMPUTE_BINARY:
             _check_compute_is_idle(cell_context, service)
+            evacuations.release_sources_of_done(req.context, cell_context, service['host'])
             cells_db.delete_host_mapping(req.context, service['host'])
         services_db.destroy(cell_context, service['id'])
 

@@ -13,6 +13,7 @@ import threading
 
 import yaml
 
+from nova_common.cmd import allinone_netns
 from nova_common.cmd import common
 
 CLOUD_NAME = 'nova-allinone'
@@ -104,6 +105,50 @@ def configure(args):
     if not CONF.log_file and not CONF.log_dir:
         CONF.set_override('log_file', os.path.join(args.data_dir, 'nova-allinone.log'))
     config.setup_logging('nova-allinone')
+    args.guest_netns = guest_network_namespace(args)
+
+
+def guest_network_namespace(args):
+    """With the libvirt driver: make the all-in-one's guest network
+    namespace and point the host side of networking at it
+    (allinone_netns.py). None without the libvirt driver or host
+    plumbing, or when the operator chose [network] host_netns."""
+    from nova_common.conf import CONF
+    if args.driver != 'libvirt' or not CONF.network.plug_vifs or CONF.network.host_netns:
+        return None
+    name = allinone_netns.name_for(args.data_dir)
+    try:
+        allinone_netns.create(name)
+    except (allinone_netns.NamespaceError, OSError) as error:
+        print('Guest networking is off: making network namespace %s failed (%s); guests '
+              'get their NICs, but no DHCP or metadata service' % (name, error), flush=True)
+        CONF.set_override('plug_vifs', False, group='network')
+        return None
+    CONF.set_override('host_netns', name, group='network')
+    CONF.set_override('move_taps_to_netns', True, group='network')
+    if (not CONF.network.dnsmasq_user
+            and allinone_netns.closed_to_others(CONF.network.host_state_path)):
+        CONF.set_override('dnsmasq_user', allinone_netns.own_user(), group='network')
+    return name
+
+
+def release_guest_network_namespace(name):
+    """At exit: the all-in-one's namespace removed unless guests still
+    have ports plugged there."""
+    from nova_common.conf import CONF
+    from nova_compute import vifs
+    plugged = vifs.host_networking().plugged()
+    try:
+        removed = allinone_netns.remove_when_unused(name, plugged,
+                                                    CONF.network.host_state_path)
+    except allinone_netns.NamespaceError as error:
+        print('Removing network namespace %s failed: %s' % (name, error), flush=True)
+        return
+    if removed:
+        print('Removed network namespace %s' % name, flush=True)
+    elif plugged:
+        print('Kept network namespace %s: %d server(s) still have ports there'
+              % (name, len(plugged)), flush=True)
 
 
 def bootstrap(data_dir):
@@ -205,6 +250,9 @@ def main(argv=None):
                                    if CONF.compute_driver == 'libvirt' else ''))
     print('Metadata service at http://%s:%d/ (for the metadata proxies)'
           % (args.host, metadata_server.server_port))
+    if args.guest_netns:
+        print('Guest networks (bridges, dnsmasq, firewall, metadata proxies) in network '
+              'namespace %s' % args.guest_netns)
     print('Data and logs: %s' % args.data_dir)
     print('clouds.yaml entry "%s" written to: %s' % (CLOUD_NAME, ', '.join(clouds)))
     print('Try:  openstack --os-cloud %s compute service list' % CLOUD_NAME)
@@ -213,6 +261,8 @@ def main(argv=None):
           % CLOUD_NAME)
     print('      openstack --os-cloud %s server create --image IMAGE --flavor m1.tiny '
           '--nic none --wait VM' % CLOUD_NAME)
+    print('      openstack --os-cloud %s network create NET; openstack --os-cloud %s subnet '
+          'create --network NET --subnet-range 10.42.0.0/24 SUBNET' % (CLOUD_NAME, CLOUD_NAME))
     print('Stop with Ctrl-C.', flush=True)
 
     stop = threading.Event()
@@ -221,3 +271,5 @@ def main(argv=None):
     while not stop.wait(1):
         pass
     service_lib.shutdown(services, first=[server.stop, metadata_server.stop])
+    if args.guest_netns:
+        release_guest_network_namespace(args.guest_netns)

@@ -33,6 +33,10 @@ opts = [
     cfg.FloatOpt('live_migration_seconds', default=0.0, min=0.0,
                  help='How long a fake live migration runs (it can be aborted or '
                       'forced to complete meanwhile).'),
+    cfg.FloatOpt('pre_live_migration_seconds', default=0.0, min=0.0,
+                 help='How long a fake destination takes to get ready for a live '
+                      'migration (pre_live_migration; the migration is "preparing" '
+                      'meanwhile).'),
 ]
 
 

@@ -7,25 +7,11 @@ made for a user carry the user's token; the service credentials serve the
 daemons' own work and, without a service catalog in the request, the
 endpoint look-up.
 """
-from keystoneauth1 import loading as ks_loading
-from oslo_config import cfg
+from nova_common.conf import keystoneauth_group
 
 GROUP = 'glance'
 SERVICE_TYPE = 'image'
 
-session_opts = ks_loading.get_session_conf_options()
-auth_opts = ks_loading.get_auth_common_conf_options()
-adapter_opts = ks_loading.get_adapter_conf_options(include_deprecated=False)
-cfg.set_defaults(adapter_opts, service_type=SERVICE_TYPE,
-                 valid_interfaces=['internal', 'public'])
-
-
-def register_opts(conf):
-    conf.register_opts(session_opts, group=GROUP)
-    conf.register_opts(auth_opts, group=GROUP)
-    conf.register_opts(adapter_opts, group=GROUP)
-
-
-def list_opts():
-    plugin_opts = ks_loading.get_auth_plugin_conf_options('password')
-    return {GROUP: session_opts + auth_opts + adapter_opts + plugin_opts}
+_opts = keystoneauth_group.ServiceClientOpts(GROUP, SERVICE_TYPE)
+register_opts = _opts.register_opts
+list_opts = _opts.list_opts

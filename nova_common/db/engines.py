@@ -8,12 +8,14 @@ Use ``api_reader``/``api_writer`` for API-DB work and ``cell_reader``/
         with engines.cell_reader(cctx) as session: ...
 """
 import functools
+import re
 import threading
 
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 from sqlalchemy import engine as sa_engine
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import event
 
 from nova_common.conf import CONF
@@ -28,6 +30,23 @@ retry_on_deadlock = oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=T
 # inserted the same unique key first, run it again (it then updates).
 retry_on_duplicate = oslo_db_api.wrap_db_retry(
     max_retries=5, exception_checker=lambda error: isinstance(error, db_exc.DBDuplicateEntry))
+
+
+# MySQL's answers when the server takes no more connections
+# (max_connections, max_user_connections): oslo.db leaves them unwrapped,
+# but like a lost connection they are an outage the caller can wait out.
+_NO_CONNECTION_LEFT = re.compile(r'\((?:1040|1203)\b')
+
+
+def database_unavailable(error):
+    """Whether ``error`` says a database cannot be reached now (the APIs
+    answer 503 to it)."""
+    if isinstance(error, db_exc.DBConnectionError):
+        return True
+    if isinstance(error, db_exc.DBError) and error.inner_exception is not None:
+        error = error.inner_exception
+    return (isinstance(error, sa_exc.OperationalError)
+            and _NO_CONNECTION_LEFT.search(str(error)) is not None)
 
 
 def retry_on_db_error(func):

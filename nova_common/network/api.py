@@ -190,11 +190,18 @@ def _preserved_ports(context, instance_uuid):
         return {row.id for row in rows if ports_db.profile(row).get('preserve_on_delete')}
 
 
+def _ports_bound_elsewhere(context, instance_uuid, host):
+    with engines.api_reader(context) as session:
+        return [row.id for row in session.query(models.Port.id).filter(
+            models.Port.device_id == instance_uuid, models.Port.binding_host_id != host)]
+
+
 def rebind(context, instance_uuid, host):
-    """Bind the ports of a server rescheduled to ``host`` there."""
+    """Bind the ports of a server rescheduled or moved to ``host`` there;
+    a port bound there already is not written again."""
     if uses_neutron():
         return neutron.rebind(context, instance_uuid, host)
-    for port_id in _instance_ports(context, instance_uuid):
+    for port_id in _ports_bound_elsewhere(context, instance_uuid, host):
         ports_db.update(context, port_id, {'binding:host_id': host})
 
 

@@ -9,7 +9,7 @@ Computes have no database: their cell conductor builds this for them
     {'id', 'address' (MAC), 'devname' (tap<port id[:11]>), 'hostname',
      'port_security_enabled', 'fixed_ips': [{'subnet_id', 'ip_address'}],
      'network': {'id', 'label', 'mtu', 'bridge' (brq<network id[:11]>),
-                 'segmentation': {'type', 'id'},
+                 'segmentation': {'type', 'id'[, 'physical_network']},
                  'subnets': [{'id', 'cidr', 'version', 'gateway', 'dns',
                               'enable_dhcp', 'dhcp_server'}]},
      'security_groups': [{'id', 'rules': [{'direction', 'ethertype',
@@ -17,9 +17,11 @@ Computes have no database: their cell conductor builds this for them
                           'remote_ip_prefix', 'remote_group_id'}]}],
      'remote_groups': {group id: [member addresses]}}
 
-Segmentation: the API database keeps no provider attributes yet, so every
-network is a VXLAN segment whose VNI is derived from its id; a host
-without ``[network] tunnel_local_ip`` uses it as a flat, host-local bridge.
+Segmentation: the network's segment as stored (nova_network/db/segments.py):
+``{'type': 'vxlan', 'id': <VNI>}`` (a host without ``[network]
+tunnel_local_ip`` uses it as a host-local bridge), ``{'type': 'vlan', 'id':
+<VLAN id>, 'physical_network': ...}`` or ``{'type': 'flat', 'id': None,
+'physical_network': ...}``.
 
 DHCP: each network with a DHCP-enabled subnet gets one DHCP port per host
 that serves it (a host whose driver plumbs its guests' networks) (device_owner ``network:dhcp``, device_id ``dhcp-<host>``,
@@ -27,6 +29,7 @@ bound to the host), made here on first use, as Neutron's DHCP agent has
 one; its addresses are the ``dhcp_server`` of the subnets on that host.
 The network's delete removes it with the network.
 """
+import hashlib
 import uuid as uuid_lib
 
 from oslo_serialization import jsonutils
@@ -35,6 +38,7 @@ from nova_common.db import engines
 from nova_network.db import models
 from nova_network.db import ports as ports_db
 from nova_network.db import security_groups as groups_db
+from nova_network.db import segments as segments_db
 
 DHCP_OWNER = 'network:dhcp'
 # VNIs 1 .. 2**24 - 1: 0 is not a valid VNI.
@@ -53,8 +57,19 @@ def bridge_name(network_id):
 
 
 def vni(network_id):
-    """The VXLAN network identifier derived from the network's id."""
+    """The VXLAN network identifier derived from the network's id: what
+    every network had before segments were stored, and what migration
+    api0004 gave them where it did not collide."""
     return uuid_lib.UUID(network_id).int % VNI_SPACE + 1
+
+
+def segmentation(row):
+    """The ``segmentation`` of a network whose segment row is ``row``."""
+    attributes = segments_db.provider_attributes(row)
+    found = {'type': row.network_type, 'id': attributes['provider:segmentation_id']}
+    if row.physical_network:
+        found['physical_network'] = row.physical_network
+    return found
 
 
 def hostname_for(address):
@@ -133,8 +148,8 @@ def _fixed_ips(session, port_ids):
     return found
 
 
-def _port_rows(session, instance_uuid):
-    return (session.query(models.Port).filter_by(device_id=instance_uuid)
+def _port_rows(session, instance_uuids):
+    return (session.query(models.Port).filter(models.Port.device_id.in_(instance_uuids))
             .order_by(models.Port.created_at, models.Port.id).all())
 
 
@@ -143,10 +158,17 @@ def network_info(context, instance_uuid, host, serves_dhcp=True):
     ``host``. ``serves_dhcp``: the host runs DHCP for its networks (its
     DHCP ports are made when missing); a host that does not (the fake
     driver's) gets no ``dhcp_server`` addresses."""
+    return network_infos(context, [instance_uuid], host, serves_dhcp)[instance_uuid]
+
+
+def network_infos(context, instance_uuids, host, serves_dhcp=True):
+    """{instance uuid: network_info} of ``instance_uuids`` on ``host``, as
+    network_info, read with the same few queries for all of them."""
+    instance_uuids = sorted(set(instance_uuids))
     with engines.api_reader(context) as session:
-        rows = _port_rows(session, instance_uuid)
+        rows = _port_rows(session, instance_uuids) if instance_uuids else []
         if not rows:
-            return []
+            return {uuid: [] for uuid in instance_uuids}
         port_ids = [row.id for row in rows]
         network_ids = sorted({row.network_id for row in rows})
         networks = {row.id: row for row in session.query(models.Network).filter(
@@ -159,28 +181,30 @@ def network_info(context, instance_uuid, host, serves_dhcp=True):
         remote_ids = sorted({rule['remote_group_id'] for group_rules in rules.values()
                              for rule in group_rules if rule['remote_group_id']})
         members = _members(session, remote_ids)
-        ports = [(row.id, row.mac_address, row.network_id, row.port_security_enabled)
-                 for row in rows]
+        ports = [(row.device_id, row.id, row.mac_address, row.network_id,
+                  row.port_security_enabled) for row in rows]
         subnet_facts = {network_id: [_subnet_dict(row) for row in rows]
                         for network_id, rows in subnets.items()}
-        network_facts = {network_id: (row.name, row.mtu) for network_id, row in networks.items()}
+        segment_rows = segments_db.of_networks(session, network_ids)
+        network_facts = {network_id: (row.name, row.mtu, segmentation(segment_rows[network_id]))
+                         for network_id, row in networks.items()}
     dhcp = {}
     for network_id in network_ids:
         dhcp_subnet_ids = [s['id'] for s in subnet_facts[network_id] if s['enable_dhcp']]
         dhcp[network_id] = (_dhcp_servers(context, network_id, dhcp_subnet_ids, host)
                             if dhcp_subnet_ids and serves_dhcp else {})
-    info = []
-    for port_id, mac, network_id, port_security in ports:
+    infos = {uuid: [] for uuid in instance_uuids}
+    for instance_uuid, port_id, mac, network_id, port_security in ports:
         addresses = fixed_ips[port_id]
-        name, mtu = network_facts[network_id]
-        info.append({
+        name, mtu, segment = network_facts[network_id]
+        infos[instance_uuid].append({
             'id': port_id, 'address': mac, 'devname': device_name(port_id),
             'hostname': hostname_for(addresses[0]['ip_address']) if addresses else '',
             'port_security_enabled': port_security, 'fixed_ips': addresses,
             'network': {
                 'id': network_id, 'label': name, 'mtu': mtu,
                 'bridge': bridge_name(network_id),
-                'segmentation': {'type': 'vxlan', 'id': vni(network_id)},
+                'segmentation': segment,
                 'subnets': [dict(subnet, dhcp_server=dhcp[network_id].get(subnet['id']))
                             for subnet in subnet_facts[network_id]]},
             'security_groups': [{'id': group_id, 'rules': rules[group_id]}
@@ -190,7 +214,14 @@ def network_info(context, instance_uuid, host, serves_dhcp=True):
                                      for group_id_of_port in port_groups[port_id]
                                      for rule in rules[group_id_of_port])},
         })
-    return info
+    return infos
+
+
+def fingerprint(network_info):
+    """A short digest of a network_info list: equal lists, as plugged on a
+    host (read back from JSON) or as just built, give equal digests."""
+    canonical = jsonutils.dumps(network_info, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _subnet_dict(row):

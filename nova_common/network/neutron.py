@@ -256,6 +256,8 @@ def _server_ports(context, instance_uuids):
 
 def rebind(context, instance_uuid, host):
     for port in _server_ports(context, [instance_uuid]):
+        if port.get('binding:host_id') == host:
+            continue
         _request(context, 'PUT', '/ports/%s' % port['id'],
                  {'port': {'binding:host_id': host}}, admin=True)
 

@@ -1,17 +1,54 @@
-"""A Linux bridge per network on this host (brq<network id[:11]>), with a
-VXLAN device (vxlan-<vni>) to the other hosts when [network]
-tunnel_local_ip is set, the addresses of the network's DHCP port and the
-metadata address."""
+"""A Linux bridge per network on this host (brq<network id[:11]>), joined
+to the other hosts by its segment, as Neutron's linuxbridge agent does: a
+VXLAN device (vxlan-<vni>) when [network] tunnel_local_ip is set, a VLAN
+sub-interface (<interface>.<vlan id>) of the interface [network]
+physical_interface_mappings maps the physical network to, or for a flat
+network that interface itself; plus the addresses of the network's DHCP
+port and the metadata address."""
+import hashlib
 import ipaddress
 
 from nova_common.conf import CONF
 
 VXLAN_PORT = 4789
 METADATA_ADDRESS = '169.254.169.254'
+# Longest Linux interface name.
+DEVICE_NAME_LENGTH = 15
 
 
 def vxlan_name(vni):
     return 'vxlan-%d' % vni
+
+
+def vlan_name(interface, vlan_id):
+    """<interface>.<vlan id>, or when that is too long a hashed stand-in
+    for the interface's name (as Neutron's agent names them)."""
+    suffix = '.%d' % vlan_id
+    if len(interface) + len(suffix) <= DEVICE_NAME_LENGTH:
+        return interface + suffix
+    digest = hashlib.sha1(interface.encode()).hexdigest()
+    return digest[:DEVICE_NAME_LENGTH - len(suffix)] + suffix
+
+
+def physical_interface(physnet):
+    """This host's interface of physical network ``physnet``."""
+    for entry in CONF.network.physical_interface_mappings:
+        name, _sep, interface = entry.partition(':')
+        if name == physnet:
+            return interface
+    raise ValueError('physical network %s has no interface in [network] '
+                     'physical_interface_mappings' % physnet)
+
+
+def segment_device(network):
+    """The device joining the network's bridge to other hosts, or None
+    (a VXLAN network on a host without tunnel_local_ip: host-local)."""
+    segment = network['segmentation']
+    if segment['type'] == 'vlan':
+        return vlan_name(physical_interface(segment['physical_network']), segment['id'])
+    if segment['type'] == 'flat':
+        return physical_interface(segment['physical_network'])
+    return vxlan_name(segment['id']) if CONF.network.tunnel_local_ip else None
 
 
 def exists(runner, device):
@@ -34,15 +71,62 @@ BR_NETFILTER = ('net.bridge.bridge-nf-call-iptables=1',
 
 
 def ensure(runner, network):
-    """The network's bridge, up, with its VXLAN device when tunnelling."""
+    """The network's bridge, up, with its segment's device."""
     runner.run(['sysctl', '-q', '-w'] + list(BR_NETFILTER))
     name = network['bridge']
     if not exists(runner, name):
         runner.run(['ip', 'link', 'add', 'name', name, 'type', 'bridge',
                     'forward_delay', '0', 'stp_state', '0'])
     runner.run(['ip', 'link', 'set', 'dev', name, 'mtu', str(network['mtu']), 'up'])
-    if CONF.network.tunnel_local_ip:
+    segment_type = network['segmentation']['type']
+    if segment_type == 'vlan':
+        _ensure_vlan(runner, network)
+    elif segment_type == 'flat':
+        _ensure_flat(runner, network)
+    elif CONF.network.tunnel_local_ip:
         _ensure_vxlan(runner, network)
+    _detach_stale(runner, network)
+
+
+def _ensure_vlan(runner, network):
+    segment = network['segmentation']
+    interface = physical_interface(segment['physical_network'])
+    device = vlan_name(interface, segment['id'])
+    runner.run(['ip', 'link', 'set', 'dev', interface, 'up'])
+    if not exists(runner, device):
+        runner.run(['ip', 'link', 'add', 'link', interface, 'name', device, 'type', 'vlan',
+                    'id', str(segment['id'])])
+    runner.run(['ip', 'link', 'set', 'dev', device, 'master', network['bridge'], 'up'])
+
+
+def _ensure_flat(runner, network):
+    interface = physical_interface(network['segmentation']['physical_network'])
+    runner.run(['ip', 'link', 'set', 'dev', interface, 'master', network['bridge'], 'up'])
+
+
+def _segment_devices_on(runner, bridge_name):
+    """Names of the VXLAN, VLAN and mapped physical devices on the bridge."""
+    mapped = {entry.partition(':')[2] for entry in CONF.network.physical_interface_mappings}
+    found = []
+    for line in runner.run(['ip', '-d', '-o', 'link', 'show', 'master', bridge_name],
+                           check=False).splitlines():
+        fields = line.split(':', 2)
+        if len(fields) < 3:
+            continue
+        name = fields[1].strip().split('@')[0]
+        if name in mapped or ' vxlan id ' in line or ' vlan protocol ' in line:
+            found.append(name)
+    return found
+
+
+def _detach_stale(runner, network):
+    """Take off the bridge a segment device that is not the network's
+    (its segment changed: migration api0004 moved a network off a VNI
+    another network held), so that it no longer joins the two."""
+    expected = segment_device(network)
+    for name in _segment_devices_on(runner, network['bridge']):
+        if name != expected:
+            runner.run(['ip', 'link', 'set', 'dev', name, 'nomaster'], check=False)
 
 
 def _ensure_vxlan(runner, network):
@@ -79,9 +163,24 @@ def attach(runner, device, network):
     runner.run(['ip', 'link', 'set', 'dev', device, 'master', network['bridge'], 'up'])
 
 
+def _owned_device(network):
+    """The segment device that goes with the network's bridge: its VXLAN
+    device or VLAN sub-interface; a flat network's interface stays."""
+    segment = network['segmentation']
+    if segment['type'] == 'vlan':
+        try:
+            return vlan_name(physical_interface(segment['physical_network']), segment['id'])
+        except ValueError:
+            return None
+    if segment['type'] == 'flat':
+        return None
+    return vxlan_name(segment['id'])
+
+
 def remove(runner, network):
-    """The network's bridge and VXLAN device gone (missing ones are fine)."""
-    device = vxlan_name(network['segmentation']['id'])
-    for name in (device, network['bridge']):
-        if exists(runner, name):
+    """The network's bridge and its VXLAN device or VLAN sub-interface gone
+    (missing ones are fine); a flat network's interface is only released
+    from the bridge."""
+    for name in (_owned_device(network), network['bridge']):
+        if name and exists(runner, name):
             runner.run(['ip', 'link', 'del', 'dev', name])

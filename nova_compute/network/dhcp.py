@@ -90,6 +90,8 @@ def command(network, directory):
             '--pid-file=%s' % os.path.join(directory, PID_FILE),
             '--dhcp-hostsfile=%s' % os.path.join(directory, HOST_FILE),
             '--dhcp-optsfile=%s' % os.path.join(directory, OPTS_FILE)]
+    if CONF.network.dnsmasq_user:
+        argv.append('--user=%s' % CONF.network.dnsmasq_user)
     for subnet in subnets:
         cidr = ipaddress.ip_network(subnet['cidr'])
         argv.append('--dhcp-range=set:%s,%s,static,%s,%ds' % (

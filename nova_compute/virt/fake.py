@@ -366,6 +366,8 @@ class FakeDriver(driver.ComputeDriver):
 
     def pre_live_migration(self, context, instance, migrate_data):
         self._maybe_fail('pre_live_migration')
+        if CONF.fake_driver.pre_live_migration_seconds:
+            time.sleep(CONF.fake_driver.pre_live_migration_seconds)
         guest = dict(migrate_data['guest'], node=migrate_data.get('dest_node'))
         with self._lock:
             self.incoming[instance['uuid']] = guest

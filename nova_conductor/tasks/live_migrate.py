@@ -19,6 +19,12 @@ The API has set task_state ``migrating`` and written the migration
 4. the migration names the destination, and the source compute is asked
    to run the migration (nova_compute/live_migration.py).
 
+The records go with the writes this task makes anyway, so that the
+destination's check costs it no calls of its own: the event started and
+the migration ``queued`` in one transaction; the destination named and
+its check's event started in one; the check's success recorded with this
+task's own event (the destination records only a refusal, 1.12).
+
 A refusal at any of these steps puts everything back: the destination
 claim freed and the source claim given back to the instance in one ledger
 transaction, the migration ``error``, the server in its vm_state with no
@@ -29,6 +35,7 @@ already sent).
 import traceback
 
 from oslo_log import log as logging
+import oslo_messaging as messaging
 
 from nova_common import cells_scatter
 from nova_common import compute_states as states
@@ -45,13 +52,13 @@ from nova_common import exception
 from nova_common import servicegroup
 from nova_compute import rpcapi as compute_rpcapi
 from nova_conductor import ledger_access
-from nova_conductor.tasks import action_events
 from nova_conductor.tasks import migrate
 from nova_scheduler import utils as scheduler_utils
 
 LOG = logging.getLogger(__name__)
 
 EVENT = 'conductor_live_migrate_instance'
+CHECK_EVENT = 'compute_check_can_live_migrate_destination'
 SAME_HOST = 'Unable to migrate instance (%s) to current host (%s).'
 NO_HOST = 'Compute host %s could not be found.'
 OTHER_CELL = 'Compute host %s is not in the cell of the server; a server cannot be ' \
@@ -69,24 +76,29 @@ def live_migrate_instance(context, scheduler_api, cell_uuid, instance, migration
     uuid = instance['uuid']
     cell = cells_scatter.get_cell(context, cell_uuid)
     with nova_context.target_cell(context, cell) as cell_context:
-        action_events.record(cell_context, uuid, EVENT, 'start')
         # Out of ``accepted`` (a status that holds nothing for the ledger's
         # healing) before the migration takes the source claim.
-        migration = _set_status(cell_context, migration_id, 'queued')
+        migration = _queue(cell_context, uuid, migration_id)
         moved = ledger_access.move(context, uuid, migration['uuid'])
+        checking = None
         try:
             if host:
                 _check_named_host(cell_context, instance, host)
             chosen = _destination(context, scheduler_api, cell_uuid, instance, host, force)
-            migration = _set_destination(cell_context, migration, chosen)
+            migration = _set_destination(cell_context, uuid, migration, chosen)
+            checking = chosen['host']
             migrate_data = compute_rpcapi.ComputeAPI.for_cell(
                 cell).check_can_live_migrate_destination(
-                    context, chosen['host'], instance, block_migration, migration)
+                    context, chosen['host'], instance, block_migration, migration,
+                    record_events=False)
         except Exception as error:  # noqa: BLE001 - every refusal ends the same way
             message = _reason(error)
             LOG.warning('Live migration of %s refused: %s', uuid, message)
             migrate.restore_claims(context, uuid, migration['uuid'], moved)
-            _write_refusal(cell_context, uuid, migration, message, traceback.format_exc())
+            # A destination that answered recorded its refusal itself.
+            unanswered = checking if isinstance(error, messaging.MessagingException) else None
+            _write_refusal(cell_context, uuid, migration, message, traceback.format_exc(),
+                           unanswered)
             return
         try:
             compute_rpcapi.ComputeAPI.for_cell(cell).live_migration(
@@ -98,7 +110,7 @@ def live_migrate_instance(context, scheduler_api, cell_uuid, instance, migration
             _write_refusal(cell_context, uuid, migration, _reason(error),
                            traceback.format_exc())
             return
-        action_events.record(cell_context, uuid, EVENT, 'finish', 'Success')
+        _record_success(cell_context, uuid, chosen['host'])
     LOG.info('Live-migrating instance %s from %s to %s (migration %s)', uuid,
              instance['host'], chosen['host'], migration['uuid'])
 
@@ -154,21 +166,42 @@ def _claim_forced(context, instance, spec, host):
 
 
 @engines.retry_on_db_error
-def _set_status(cell_context, migration_id, status):
-    return migrations.update(cell_context, migration_id, {'status': status})
+def _queue(cell_context, uuid, migration_id):
+    """This task's event started and the migration ``queued``: one
+    transaction."""
+    with engines.cell_writer(cell_context):
+        instance_actions.event_start(cell_context, uuid, cell_context.request_id, EVENT, None)
+        return migrations.update(cell_context, migration_id, {'status': 'queued'})
 
 
 @engines.retry_on_db_error
-def _set_destination(cell_context, migration, chosen):
-    return migrations.update(cell_context, migration['id'], {
-        'dest_compute': chosen['host'], 'dest_node': chosen['nodename'],
-        'dest_host': chosen['host']})
+def _set_destination(cell_context, uuid, migration, chosen):
+    """The migration names its destination and the destination's check
+    starts (its event): one transaction."""
+    with engines.cell_writer(cell_context):
+        instance_actions.event_start(cell_context, uuid, cell_context.request_id, CHECK_EVENT,
+                                     chosen['host'])
+        return migrations.update(cell_context, migration['id'], {
+            'dest_compute': chosen['host'], 'dest_node': chosen['nodename'],
+            'dest_host': chosen['host']})
 
 
 @engines.retry_on_db_error
-def _write_refusal(cell_context, uuid, migration, message, details):
+def _record_success(cell_context, uuid, destination):
+    """The destination's check and this task succeeded: one transaction."""
+    with engines.cell_writer(cell_context):
+        instance_actions.event_finish(cell_context, uuid, cell_context.request_id, CHECK_EVENT,
+                                      'Success')
+        instance_actions.event_finish(cell_context, uuid, cell_context.request_id, EVENT,
+                                      'Success')
+
+
+@engines.retry_on_db_error
+def _write_refusal(cell_context, uuid, migration, message, details, unanswered=None):
     """No task, the event failed with the reason, the migration in error:
-    one cell transaction guarded by ``migrating`` (a delete wins)."""
+    one cell transaction guarded by ``migrating`` (a delete wins).
+    ``unanswered``: the destination whose check got no answer (its event
+    fails here too)."""
     with engines.cell_writer(cell_context):
         migrations.update(cell_context, migration['id'], {'status': 'error'})
         try:
@@ -178,5 +211,9 @@ def _write_refusal(cell_context, uuid, migration, message, details):
             LOG.info('Instance %s moved on while its live migration was refused: %s', uuid,
                      error)
             return
+        if unanswered:
+            instance_actions.event_finish(cell_context, uuid, cell_context.request_id,
+                                          CHECK_EVENT, 'Error', traceback=details,
+                                          details=message)
         instance_actions.event_finish(cell_context, uuid, cell_context.request_id, EVENT,
                                       'Error', traceback=details, details=message)

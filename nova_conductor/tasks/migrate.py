@@ -73,7 +73,6 @@ def migrate_server(context, scheduler_api, cell_uuid, instance, flavor, host=Non
     uuid = instance['uuid']
     cell = cells_scatter.get_cell(context, cell_uuid)
     with nova_context.target_cell(context, cell) as cell_context:
-        action_events.record(cell_context, uuid, EVENT, 'start')
         migration = _create_migration(cell_context, instance, flavor)
         moved = ledger_access.move(context, uuid, migration['uuid'])
         try:
@@ -117,13 +116,19 @@ def migrate_server(context, scheduler_api, cell_uuid, instance, flavor, host=Non
 
 @engines.retry_on_db_error
 def _create_migration(cell_context, instance, flavor):
+    """This task's event started and the migration written: one
+    transaction."""
     old_flavor = instance.get('flavor') or {}
-    return migrations.create(cell_context, {
-        'instance_uuid': instance['uuid'], 'source_compute': instance['host'],
-        'source_node': instance['node'], 'status': 'pre-migrating',
-        'migration_type': 'resize' if is_resize(instance, flavor) else 'migration',
-        'old_instance_type_id': old_flavor.get('id'), 'new_instance_type_id': flavor.get('id'),
-        'user_id': cell_context.user_id, 'project_id': cell_context.project_id})
+    with engines.cell_writer(cell_context):
+        instance_actions.event_start(cell_context, instance['uuid'], cell_context.request_id,
+                                     EVENT, None)
+        return migrations.create(cell_context, {
+            'instance_uuid': instance['uuid'], 'source_compute': instance['host'],
+            'source_node': instance['node'], 'status': 'pre-migrating',
+            'migration_type': 'resize' if is_resize(instance, flavor) else 'migration',
+            'old_instance_type_id': old_flavor.get('id'),
+            'new_instance_type_id': flavor.get('id'),
+            'user_id': cell_context.user_id, 'project_id': cell_context.project_id})
 
 
 @engines.retry_on_db_error

@@ -14,6 +14,8 @@ EXTENSIONS = (
                                                           'parameters.'),
     ('net-mtu', 'Network MTU', 'Provides MTU attribute for a network resource.'),
     ('port-security', 'Port Security', 'Provides port security'),
+    ('provider', 'Provider Network', 'Expose mapping of virtual networks to physical '
+                                     'networks'),
     ('quotas', 'Quota management support', 'Expose functions for quotas management per '
                                             'project'),
     ('quota_details', 'Quota details management support', 'Expose functions for quotas usage '

@@ -4,6 +4,7 @@ from nova_network.db import networks as networks_db
 from nova_network import exceptions
 from nova_network import listing
 from nova_network import policy
+from nova_network import segments
 from nova_network.schemas import networks as schemas
 
 DEFAULTS = {'shared': False, 'admin_state_up': True, 'router:external': False}
@@ -28,8 +29,17 @@ def create(req):
     return 201, {'network': view(req, networks_db.create(req.context, project_id, body))}
 
 
+def _filterable(req):
+    """The attributes the caller may filter by: not the provider
+    attributes of a caller who may not see them (a filter would tell)."""
+    own = {'project_id': req.context.project_id, 'tenant_id': req.context.project_id}
+    return {name: attribute for name, attribute in networks_db.ATTRIBUTES.items()
+            if name not in segments.PROVIDER_ATTRIBUTES
+            or policy.check(req.context, 'get_network:' + name, own)}
+
+
 def index(req):
-    params = listing.parse(req, networks_db.ATTRIBUTES)
+    params = listing.parse(req, _filterable(req))
     networks, has_more = networks_db.list_networks(req.context, params,
                                                    common.list_scope(req))
     shown = [view(req, network) for network in networks

@@ -29,6 +29,24 @@ class Network(BASE, _Base):
     revision_number = Column(Integer, nullable=False, default=1)
 
 
+class NetworkSegment(BASE, _Base):
+    """The one segment of a network (Neutron's networksegments): what
+    separates its traffic between hosts. The unique key is what keeps two
+    networks off one segment, whatever requests race; so that it holds,
+    "none" is stored as '' (physical_network of a VXLAN segment) and 0
+    (segmentation_id of a flat one) instead of NULL, which a unique key
+    never compares."""
+    __tablename__ = 'networksegments'
+    __table_args__ = (
+        UniqueConstraint('network_type', 'physical_network', 'segmentation_id',
+                         name='uniq_networksegments0segment'),
+    )
+    network_id = Column(String(36), ForeignKey('networks.id'), primary_key=True)
+    network_type = Column(String(32), nullable=False)
+    physical_network = Column(String(64), nullable=False, default='')
+    segmentation_id = Column(Integer, nullable=False, default=0)
+
+
 class Subnet(BASE, _Base):
     __tablename__ = 'subnets'
     __table_args__ = (Index('subnets_network_id_idx', 'network_id'),

@@ -1,4 +1,9 @@
-"""Networks in the API database; rows leave as the API shows them."""
+"""Networks in the API database; rows leave as the API shows them, with
+their segment's provider attributes (db/segments.py)."""
+import random
+import time
+
+from oslo_db import exception as db_exc
 from sqlalchemy import or_
 
 from nova_common.conf import CONF
@@ -6,8 +11,10 @@ from nova_common.db import engines
 from nova_network.db import common
 from nova_network.db import models
 from nova_network.db import quotas
+from nova_network.db import segments as segments_db
 from nova_network import exceptions
 from nova_network import listing
+from nova_network import segments
 
 ATTRIBUTES = {
     'id': listing.Attribute('id'),
@@ -24,6 +31,9 @@ ATTRIBUTES = {
     'updated_at': listing.Attribute('updated_at'),
     'router:external': listing.Attribute(None, listing.to_bool),
     'port_security_enabled': listing.Attribute(None, listing.to_bool),
+    segments.NETWORK_TYPE: listing.Attribute(None),
+    segments.PHYSICAL_NETWORK: listing.Attribute(None),
+    segments.SEGMENTATION_ID: listing.Attribute(None, listing.to_int),
 }
 
 
@@ -37,11 +47,22 @@ def _all_port_security(query, values):
     return query if True in values else query.filter(False)
 
 
+def _segment_filter(column):
+    def apply(query, values):
+        matching = query.session.query(models.NetworkSegment.network_id).filter(
+            getattr(models.NetworkSegment, column).in_(values))
+        return query.filter(models.Network.id.in_(matching))
+    return apply
+
+
 _CUSTOM_FILTERS = {'router:external': _no_external_networks,
-                   'port_security_enabled': _all_port_security}
+                   'port_security_enabled': _all_port_security,
+                   segments.NETWORK_TYPE: _segment_filter('network_type'),
+                   segments.PHYSICAL_NETWORK: _segment_filter('physical_network'),
+                   segments.SEGMENTATION_ID: _segment_filter('segmentation_id')}
 
 
-def to_dict(row, subnet_ids):
+def to_dict(row, subnet_ids, segment):
     network = common.standard_attributes(row)
     network.update(common.owned(row))
     network.update({
@@ -51,6 +72,7 @@ def to_dict(row, subnet_ids):
         'availability_zones': [], 'availability_zone_hints': [],
         'ipv4_address_scope': None, 'ipv6_address_scope': None, 'l2_adjacency': True,
         'is_default': False})
+    network.update(segments_db.provider_attributes(segment))
     return network
 
 
@@ -76,14 +98,31 @@ def get_row(session, network_id, lock=False):
 
 
 def row_dict(session, row):
-    return to_dict(row, _subnet_ids(session, [row.id])[row.id])
+    return to_dict(row, _subnet_ids(session, [row.id])[row.id],
+                   segments_db.of_networks(session, [row.id])[row.id])
 
 
 def create(context, project_id, values):
+    """Store a network of ``project_id`` with its segment: the one its
+    provider attributes ask for (400 when invalid, 409 when taken), else
+    a free one of [network] tenant_network_types (503 when none is)."""
+    requested = segments.requested(values)
+    network_id = common.new_id()
+    for attempt in range(CONF.network.allocation_retries):
+        try:
+            return _create(context, network_id, project_id, values, requested)
+        except db_exc.DBError as error:
+            if not segments_db.deadlocked(error):
+                raise
+            time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
+    raise exceptions.ConcurrentChange()
+
+
+def _create(context, network_id, project_id, values, requested):
     with engines.api_writer(context) as session:
         quotas.check(session, project_id, 'network')
         row = models.Network(
-            id=common.new_id(), project_id=project_id, name=values.get('name', ''),
+            id=network_id, project_id=project_id, name=values.get('name', ''),
             description=values.get('description', ''),
             admin_state_up=values.get('admin_state_up', True),
             shared=values.get('shared', False),
@@ -91,7 +130,8 @@ def create(context, project_id, values):
             revision_number=1)
         session.add(row)
         session.flush()
-        return to_dict(row, [])
+        segment = segments_db.reserve(session, network_id, requested)
+        return to_dict(row, [], segment)
 
 
 def get(context, network_id):
@@ -110,13 +150,18 @@ def list_networks(context, params, project_id=None):
         query = common.filtered(query, models.Network, ATTRIBUTES, params.filters,
                                 _CUSTOM_FILTERS)
         rows, has_more = common.paged(session, query, models.Network, params, get_row)
-        subnet_ids = _subnet_ids(session, [row.id for row in rows])
-        return [to_dict(row, subnet_ids[row.id]) for row in rows], has_more
+        network_ids = [row.id for row in rows]
+        subnet_ids = _subnet_ids(session, network_ids)
+        segment_rows = segments_db.of_networks(session, network_ids)
+        return [to_dict(row, subnet_ids[row.id], segment_rows[row.id])
+                for row in rows], has_more
 
 
 def update(context, network_id, values):
     with engines.api_writer(context) as session:
         row = get_row(session, network_id, lock=True)
+        segments_db.check_unchanged(segments_db.of_networks(session, [network_id])[network_id],
+                                    values)
         if row.shared and values.get('shared') is False:
             others = session.query(models.Port.id).filter(
                 models.Port.network_id == network_id,
@@ -152,5 +197,6 @@ def delete(context, network_id):
             synchronize_session=False)
         session.query(models.AutoAllocatedTopology).filter_by(network_id=network_id).delete(
             synchronize_session=False)
+        segments_db.delete(session, network_id)
         session.query(models.Network).filter_by(id=network_id).delete(
             synchronize_session=False)

@@ -1,11 +1,15 @@
-"""A deterministic fuzzer of the compute API's route table.
+"""A deterministic fuzzer of an API's route table.
 
-Requests are built from ``nova_api.routes.entries()`` (so a route added
-later is covered without touching this module): path variables are real
-ids or hostile strings, bodies are generated from the handler's own JSON
-Schemas (and its module's ``ACTIONS``) and then mutated, or are raw bytes
-that are not JSON at all; headers and microversions vary too. Each answer
-is checked: never a 5xx, and every error is Nova's fault body.
+Requests are built from the API's own route table (the compute API's
+``nova_api.routes.entries()``; the image and network APIs in
+``service_fuzz_surfaces``), so that a route added later is covered without
+touching this module: path variables are real ids or hostile strings,
+bodies are generated from the handler's own JSON Schemas (and its module's
+``ACTIONS``) and then mutated, or are raw bytes that are not JSON at all;
+headers and microversions vary too. Each answer is checked by the API's
+surface: never a 5xx, and every error in that API's fault format (Nova's
+for the compute API); a surface with a ``state()`` snapshot is also checked
+for writes that were refused but changed something anyway.
 """
 import json
 import logging
@@ -41,6 +45,7 @@ CONTENT_TYPES = [None, 'application/json', 'application/json; charset=utf-8', 't
                  'application/xml', 'multipart/form-data; boundary=x', '*/*', 'garbage/',
                  'application/json; charset=latin-1', 'application/x-www-form-urlencoded']
 OTHER_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']
+WRITE_METHODS = ('POST', 'PUT', 'DELETE', 'PATCH')
 
 
 def _versions(rng):
@@ -56,11 +61,14 @@ def _versions(rng):
 
 
 class SchemaValues:
-    """Values that mostly fit a JSON Schema, sometimes not at all."""
+    """Values that mostly fit a JSON Schema, sometimes not at all.
+    ``named`` maps a property name to values that get past the first checks
+    (a subnet's cidr, a port's network_id), so that requests go deeper."""
 
-    def __init__(self, rng, known_ids):
+    def __init__(self, rng, known_ids, named=None):
         self.rng = rng
         self.known_ids = known_ids
+        self.named = named or {}
 
     def hostile(self, depth=0):
         rng = self.rng
@@ -107,7 +115,9 @@ class SchemaValues:
         required = set(schema.get('required', ()))
         result = {}
         for name, sub in properties.items():
-            if name in required or self.rng.random() < 0.6:
+            if name in self.named and self.rng.random() < 0.7:
+                result[name] = self.rng.choice(self.named[name])
+            elif name in required or self.rng.random() < 0.6:
                 result[name] = self.value(sub, depth + 1)
         for pattern, sub in schema.get('patternProperties', {}).items():
             if self.rng.random() < 0.5:
@@ -164,14 +174,58 @@ class _LastError(logging.Handler):
         return text
 
 
+class ComputeSurface:
+    """The compute API as the fuzzer sees it: routes under /v2.1 (and
+    /v2.1/{project_id}), microversion headers, Nova's fault body."""
+
+    name = 'compute'
+    content_types = CONTENT_TYPES
+
+    @staticmethod
+    def routes():
+        return routes.entries()
+
+    @staticmethod
+    def prefix(rng):
+        prefix = '/v2.1'
+        if rng.random() < 0.15:
+            prefix += '/' + rng.choice(['admin', 'demo', 'x' * 10000, '%ff', 'other'])
+        return prefix
+
+    @staticmethod
+    def body_schemas(func):
+        return _body_schemas(func)
+
+    @staticmethod
+    def query_names(func):
+        schemas = [schema for schema, _l, _h in getattr(func, 'query_schemas', ())]
+        return [name for schema in schemas for name in schema.get('properties', {})] + [
+            'limit', 'marker', 'all_tenants']
+
+    @staticmethod
+    def headers(rng):
+        version = _versions(rng)
+        if version is None:
+            return {}
+        name = rng.choice([microversion.HEADER, microversion.LEGACY_HEADER])
+        return {name: 'compute %s' % version if name == microversion.HEADER else version}
+
+    @staticmethod
+    def check(response, request_headers):
+        return check_response(response)
+
+
 class Fuzzer:
-    def __init__(self, app, path_values, tokens, seed):
+    def __init__(self, app, path_values, tokens, seed, surface=None):
         self.app = app
         self.rng = random.Random(seed)
         self.path_values = path_values
         self.tokens = tokens
-        self.routes = routes.entries()
-        self.values = SchemaValues(self.rng, [v for vs in path_values.values() for v in vs])
+        self.surface = surface or ComputeSurface()
+        self.routes = list(self.surface.routes())
+        named = getattr(self.surface, 'named_values', lambda values: {})(path_values)
+        self.values = SchemaValues(self.rng, [v for vs in path_values.values() for v in vs],
+                                   named)
         self.count = 0
         self.problems = []
         self.last_error = _LastError()
@@ -179,6 +233,10 @@ class Fuzzer:
         # shuffled order), so that a bounded run reaches every route.
         self.round = []
         self.requested = set()
+
+    def missed_routes(self):
+        """(method, pattern) of every route no request was made for."""
+        return sorted({route[:2] for route in self.routes} - self.requested)
 
     def _next_route(self):
         if not self.round:
@@ -200,11 +258,7 @@ class Fuzzer:
                     parts.append(rng.choice(HOSTILE_PATH_VALUES))
             else:
                 parts.append(segment)
-        prefix = '/v2.1'
-        roll = rng.random()
-        if roll < 0.15:
-            prefix += '/' + rng.choice(['admin', 'demo', 'x' * 10000, '%ff', 'other'])
-        path = prefix + '/' + '/'.join(parts)
+        path = self.surface.prefix(rng) + '/' + '/'.join(parts)
         if rng.random() < 0.05:
             path += rng.choice(['/', '//', '/extra', '/%ff'])
         return path
@@ -213,9 +267,7 @@ class Fuzzer:
         rng = self.rng
         if rng.random() < 0.5:
             return ''
-        schemas = [schema for schema, _l, _h in getattr(func, 'query_schemas', ())]
-        names = [name for schema in schemas for name in schema.get('properties', {})]
-        names += ['limit', 'marker', 'all_tenants', 'x' * 300, '%ff']
+        names = self.surface.query_names(func) + ['x' * 300, '%ff']
         pairs = []
         for _ in range(rng.randint(1, 4)):
             value = rng.choice(HOSTILE_PATH_VALUES + ['1', 'true', 'name', ''] +
@@ -228,29 +280,30 @@ class Fuzzer:
         roll = rng.random()
         if roll < 0.15:
             return rng.choice(RAW_BODIES)
-        schemas = _body_schemas(func)
+        schemas = self.surface.body_schemas(func)
         if schemas and roll < 0.9:
             document = self.values.value(rng.choice(schemas))
         else:
             document = self.values.hostile()
         return json.dumps(document).encode()
 
-    def _headers(self):
+    def _headers(self, func):
         rng = self.rng
         headers = {}
         token = rng.choice(self.tokens)
         if token:
             headers['X-Auth-Token'] = token
-        version = _versions(rng)
-        if version is not None:
-            name = rng.choice([microversion.HEADER, microversion.LEGACY_HEADER])
-            headers[name] = ('compute %s' % version if name == microversion.HEADER
-                             else version)
-        content_type = rng.choice(CONTENT_TYPES)
+        headers.update(self.surface.headers(rng))
+        # The media type the handler takes, most of the time (when the
+        # surface names one): other checks come after that one.
+        preferred = getattr(self.surface, 'content_type_of', lambda func: None)(func)
+        content_type = preferred if preferred and rng.random() < 0.7 else \
+            rng.choice(self.surface.content_types)
         if content_type:
             headers['Content-Type'] = content_type
         if rng.random() < 0.1:
-            headers['Accept'] = rng.choice(['application/xml', '*/*', 'text/html', '\x7f'])
+            headers['Accept'] = rng.choice(['application/xml', '*/*', 'text/html', '\x7f',
+                                            'application/json', 'text/plain'])
         return headers
 
     def one(self):
@@ -261,19 +314,24 @@ class Fuzzer:
         path = self._path(pattern) + self._query(func)
         body = self._body(func) if method in ('POST', 'PUT', 'PATCH') or rng.random() < 0.05 \
             else b''
-        headers = self._headers()
+        headers = self._headers(func)
         self.count += 1
         self.last_error.take()
+        state = getattr(self.surface, 'state', None)
+        before = state() if state and method in WRITE_METHODS else None
         try:
             response = self.app.request(path, method=method, body=body, headers=headers,
                                         expect_errors=True)
         except Exception as error:  # noqa: BLE001 - a server would answer 500
             status, problem = 'raised', repr(error)[:300]
         else:
-            status, problem = response.status, check_response(response)
+            status, problem = response.status, self.surface.check(response, headers)
+            if not problem and before is not None and response.status_int >= 400:
+                problem = changed_state(before, state())
         if problem:
+            shown_headers = {name: value[:80] for name, value in headers.items()}
             self.problems.append('%s %s %r %r -> %s: %s\n%s' % (
-                method, path[:200], headers, body[:200], status, problem,
+                method, path[:200], shown_headers, body[:200], status, problem,
                 self.last_error.take() or ''))
 
     def run(self, requests, seconds):
@@ -287,17 +345,39 @@ class Fuzzer:
         return self.problems
 
 
+def changed_state(before, after):
+    """The problem when a rejected request changed the API's state
+    (``{name: value}`` snapshots, see a surface's ``state``)."""
+    changed = sorted(name for name in set(before) | set(after)
+                     if before.get(name) != after.get(name))
+    if changed:
+        return 'a rejected request changed %s' % ', '.join(changed)
+    return None
+
+
+def server_error(response):
+    """The problem of a 5xx answer (None for any other)."""
+    if response.status_int >= 500:
+        return 'server error: %s' % response.body[:300]
+    return None
+
+
+def json_error_body(response):
+    """The parsed body of an error answer, or the problem with it."""
+    try:
+        return json.loads(response.body), None
+    except ValueError:
+        return None, 'error body is not JSON: %r' % response.body[:300]
+
+
 def check_response(response):
     """What is wrong with ``response`` (None when nothing is)."""
     status = response.status_int
-    if status >= 500:
-        return 'server error: %s' % response.body[:300]
-    if status < 400:
-        return None
-    try:
-        body = json.loads(response.body)
-    except ValueError:
-        return 'error body is not JSON: %r' % response.body[:300]
+    if status < 400 or server_error(response):
+        return server_error(response)
+    body, problem = json_error_body(response)
+    if problem:
+        return problem
     if not isinstance(body, dict) or len(body) != 1:
         return 'error body is not a Nova fault: %r' % body
     fault = next(iter(body.values()))

@@ -6,6 +6,7 @@ from oslo_db import exception as db_exc
 import oslo_messaging
 import pytest
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 
 from nova_api import handler
 from nova_common.conf import CONF
@@ -145,6 +146,10 @@ def test_access_ips_are_stored_normalised(bootable):
 
 @pytest.mark.parametrize('error, status', [
     (db_exc.DBConnectionError('gone'), 503),
+    (sa_exc.OperationalError('SELECT 1', {}, Exception(1040, 'Too many connections')), 503),
+    (db_exc.DBError(sa_exc.OperationalError('SELECT 1', {}, Exception(
+        1203, 'User nova already has more than max_user_connections'))), 503),
+    (sa_exc.OperationalError('SELECT 1', {}, Exception(1054, 'Unknown column')), 500),
     (oslo_messaging.MessagingTimeout('no answer'), 503),
     (db_exc.DBDuplicateEntry(['key']), 409),
 ])

@@ -77,3 +77,15 @@ def test_noauth2_default_admin_for_a_plain_token():
     app.get('/', headers={'X-Auth-Token': 'notused'})
     assert (seen['context'].user_id, seen['context'].project_id) == ('admin', 'admin')
     assert seen['context'].is_admin
+
+
+def test_noauth2_refuses_ids_longer_than_the_databases_store():
+    seen, inner = _capture_context()
+    app = webtest.TestApp(auth.NoAuth2(inner))
+    for token in ('u' * 256, 'alice:' + 'p' * 256, 'u' * 256 + ':demo'):
+        resp = app.get('/', headers={'X-Auth-Token': token}, expect_errors=True)
+        assert resp.status_int == 401
+        assert resp.json == {'unauthorized': {'code': 401, 'message': 'Authentication required'}}
+    assert 'context' not in seen
+    app.get('/', headers={'X-Auth-Token': 'u' * 255 + ':' + 'p' * 255})
+    assert seen['context'].project_id == 'p' * 255

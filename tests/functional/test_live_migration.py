@@ -9,20 +9,13 @@ live migrations (2.23)."""
 from oslo_messaging.notify import _impl_test as test_notifications
 import pytest
 
-from nova_common.cmd import conductor as conductor_cmd
-from nova_common.cmd import scheduler as scheduler_cmd
 from nova_common.conf import CONF
 from nova_common import context as nova_context
-from nova_common.db.api import cells
 from nova_common.db.api import ledger
 from nova_common.db.api import migrations
-from nova_common import service
-from nova_compute import manager as compute_manager
-from nova_compute import rpcapi as compute_rpcapi
-from tests.functional.cloud_helpers import add_flavor_and_image
+from nova_compute import instance_lock
+from tests.functional.cloud_helpers import computes_on_hosts
 from tests.functional.cloud_helpers import wait_for
-
-import oslo_messaging as messaging
 
 VERSION = '2.90'
 HOSTS = ['lm-host1', 'lm-host2']
@@ -31,38 +24,12 @@ DEMO = 'demo:demo'
 SMALL_MB = 512
 
 
-def _compute(host):
-    manager = compute_manager.ComputeManager(host)
-    return service.Service('nova-compute', compute_rpcapi.TOPIC, manager,
-                           service.ConductorReporter(manager.conductor_api), host=host)
-
-
 @pytest.fixture
 def running(cloud):
     """The cloud with one compute (one fake node of 4 GB) per host and the
     flavor ``small`` (512 MB)."""
-    CONF.set_override('report_interval', 1)
-    CONF.set_override('nodes', 1, group='fake_driver')
-    CONF.set_override('memory_mb', 4096, group='fake_driver')
-    CONF.set_override('periodic_task_interval', 1, group='scheduler')
-    messaging.get_notification_transport(CONF)
-    CONF.set_override('driver', ['test'], group='oslo_messaging_notifications')
-    test_notifications.reset()
-    for host in HOSTS:
-        cells.map_host(cloud.admin_context, host, cloud.cell1['uuid'])
-    daemons = [conductor_cmd.build_service(), scheduler_cmd.build_service()]
-    cloud.computes = {host: _compute(host) for host in HOSTS}
-    daemons += list(cloud.computes.values())
-    try:
-        for daemon in daemons:
-            daemon.start()
-        wait_for(lambda: len(cloud.get('/v2.1/os-hypervisors').json['hypervisors'])
-                 == len(HOSTS), what='the fake nodes')
-        add_flavor_and_image(cloud)
+    with computes_on_hosts(cloud, HOSTS):
         yield cloud
-    finally:
-        for daemon in reversed(daemons):
-            daemon.stop()
 
 
 def show(cloud, uuid):
@@ -380,3 +347,86 @@ def test_completion_timeout_aborts(running):
     assert_back_on_source(running, uuid, 'failed')
     assert 'no completion in 1 seconds' in event_traceback(running, uuid,
                                                            'compute_live_migration')
+
+
+# --- progress figures (2.23) and aborting a migration not running yet (2.65) ------------
+
+def _migration_in(cloud, uuid, status):
+    """The server's in-progress live migration once it is ``status``."""
+    def check():
+        found = cloud.get('/v2.1/servers/%s/migrations' % uuid, token=ADMIN,
+                          version='2.80').json['migrations']
+        return found and found[0]['status'] == status and found[0]
+    return wait_for(check, what='a %s live migration' % status)
+
+
+def test_a_running_migration_shows_its_progress(running):
+    CONF.set_override('live_migration_seconds', 30, group='fake_driver')
+    uuid = boot(running)
+    live_migrate(running, uuid)
+    listed = _migration_in(running, uuid, 'running')
+    path = '/v2.1/servers/%s/migrations/%s' % (uuid, listed['id'])
+
+    def sent_some():
+        shown = running.get(path, token=ADMIN, version='2.23').json['migration']
+        return (shown['memory_processed_bytes'] or 0) > 0 and shown
+    shown = wait_for(sent_some, what='memory sent')
+    total = SMALL_MB * 1024 * 1024
+    assert shown['memory_total_bytes'] == total
+    assert shown['memory_processed_bytes'] + shown['memory_remaining_bytes'] == total
+    assert shown['memory_remaining_bytes'] > 0
+    assert (shown['disk_total_bytes'], shown['disk_processed_bytes'],
+            shown['disk_remaining_bytes']) == (0, 0, 0)
+    # The figures move on while it runs.
+    wait_for(lambda: running.get(path, token=ADMIN, version='2.23').json['migration'][
+        'memory_processed_bytes'] > shown['memory_processed_bytes'], what='more memory sent')
+    assert show(running, uuid)['progress'] > 0
+    running.delete(path, token=ADMIN, version='2.24', status=202)
+    assert_back_on_source(running, uuid, 'cancelled')
+
+
+def test_abort_a_queued_live_migration(running):
+    """The source compute holds the instance (its lock): the migration
+    stays ``queued``. Before 2.65 it cannot be aborted (400); from 2.65 it
+    is cancelled when the source gets it, before the destination prepared
+    anything."""
+    source, dest = HOSTS
+    uuid = boot(running)
+    with instance_lock.locked(uuid):
+        live_migrate(running, uuid)
+        migration = wait_for(lambda: migration_of(running, uuid).get('dest_node')
+                             and migration_of(running, uuid), what='the destination chosen')
+        assert migration['status'] == 'queued'
+        path = '/v2.1/servers/%s/migrations/%s' % (uuid, migration['id'])
+        assert "is queued. Cannot abort live migration" in fault_message(
+            running.delete(path, token=ADMIN, version='2.64', status=400))
+        running.delete(path, token=ADMIN, version='2.65', status=202)
+        # The source compute got the abort (a cast) before it gets the migration.
+        wait_for(lambda: notified('instance.live_migration_abort.end'),
+                 what='the abort to reach the source')
+        # Nothing happens while the source cannot take it.
+        assert migration_of(running, uuid)['status'] == 'queued'
+        assert holders(running, uuid) == {uuid: {dest: SMALL_MB},
+                                          migration['uuid']: {source: SMALL_MB}}
+    assert_back_on_source(running, uuid, 'cancelled')
+    events = events_of(running, uuid)
+    assert 'compute_pre_live_migration' not in events
+    assert events['compute_live_migration'] == 'Error'
+    assert show(running, uuid).get('fault') is None
+    actions = running.get('/v2.1/servers/%s/os-instance-actions' % uuid, token=ADMIN,
+                          version='2.51').json['instanceActions']
+    assert 'live_migration_cancel' in [action['action'] for action in actions]
+
+
+def test_abort_a_preparing_live_migration(running):
+    CONF.set_override('pre_live_migration_seconds', 3, group='fake_driver')
+    uuid = boot(running)
+    live_migrate(running, uuid)
+    listed = _migration_in(running, uuid, 'preparing')
+    path = '/v2.1/servers/%s/migrations/%s' % (uuid, listed['id'])
+    assert 'is preparing' in fault_message(
+        running.delete(path, token=ADMIN, version='2.64', status=400))
+    running.delete(path, token=ADMIN, version='2.65', status=202)
+    assert_back_on_source(running, uuid, 'cancelled')
+    assert notified('instance.live_migration_rollback_dest.end')
+    assert events_of(running, uuid)['compute_pre_live_migration'] == 'Success'

@@ -9,21 +9,19 @@ and 2.95's stop on arrival."""
 import oslo_messaging as messaging
 import pytest
 
-from nova_common.cmd import conductor as conductor_cmd
-from nova_common.cmd import scheduler as scheduler_cmd
 from nova_common.conf import CONF
 from nova_common import context as nova_context
-from nova_common.db.api import cells
 from nova_common.db.api import instances
 from nova_common.db.api import ledger
 from nova_common.db.api import migrations
 from nova_common.db.api import services
-from nova_common import service
 from nova_compute import manager as compute_manager
-from nova_compute import rpcapi as compute_rpcapi
 from nova_compute import vifs
 from nova_conductor import rpcapi as conductor_rpcapi
-from tests.functional.cloud_helpers import add_flavor_and_image
+from tests.functional.cloud_helpers import compute_service
+from tests.functional.cloud_helpers import computes_on_hosts
+from tests.functional.cloud_helpers import settled
+from tests.functional.cloud_helpers import show
 from tests.functional.cloud_helpers import wait_for
 from tests.functional import compute_records as records
 from tests.functional.network import helpers as network_helpers
@@ -50,48 +48,18 @@ class Compute(compute_manager.ComputeManager):
 
 
 def _service(host, guests=None):
-    manager = Compute(host, guests)
-    return service.Service('nova-compute', compute_rpcapi.TOPIC, manager,
-                           service.ConductorReporter(manager.conductor_api), host=host)
+    return compute_service(host, Compute, guests=guests)
 
 
 @pytest.fixture
 def running(cloud):
     """The cloud with a conductor, a scheduler and a compute (one fake
     node) on each of HOSTS; ``cloud.computes``: host -> service."""
-    CONF.set_override('report_interval', 1)
-    CONF.set_override('nodes', 1, group='fake_driver')
-    CONF.set_override('memory_mb', 4096, group='fake_driver')
-    CONF.set_override('periodic_task_interval', 1, group='scheduler')
     # Every scheduling sees the services as they are (a host forced down
     # just before is not taken from a cache that is still up to a second old).
     CONF.set_override('host_state_max_age', 0, group='scheduler')
-    for host in HOSTS:
-        cells.map_host(cloud.admin_context, host, cloud.cell1['uuid'])
-    cloud.computes = {host: _service(host) for host in HOSTS}
-    daemons = [conductor_cmd.build_service(), scheduler_cmd.build_service()]
-    try:
-        for daemon in daemons + list(cloud.computes.values()):
-            daemon.start()
-        wait_for(lambda: len(cloud.get('/v2.1/os-hypervisors').json['hypervisors'])
-                 == len(HOSTS), what='the fake nodes')
-        add_flavor_and_image(cloud, token=ADMIN)
+    with computes_on_hosts(cloud, HOSTS, new_compute=_service):
         yield cloud
-    finally:
-        for daemon in list(cloud.computes.values()) + daemons[::-1]:
-            daemon.stop()
-
-
-def show(cloud, uuid, version=VERSION):
-    return cloud.get('/v2.1/servers/%s' % uuid, token=ADMIN, version=version).json['server']
-
-
-def settled(cloud, uuid, status):
-    def check():
-        server = show(cloud, uuid)
-        return server['status'] == status and server['OS-EXT-STS:task_state'] is None \
-            and server
-    return wait_for(check, what='server %s to be %s' % (uuid, status))
 
 
 def boot(cloud, host, name='vm', flavor='small', token=ADMIN):

@@ -7,25 +7,19 @@ each step with the ledger checked afterwards."""
 from oslo_messaging.notify import _impl_test as test_notifications
 import pytest
 
-from nova_common.cmd import conductor as conductor_cmd
-from nova_common.cmd import scheduler as scheduler_cmd
 from nova_common.conf import CONF
 from nova_common import context as nova_context
-from nova_common.db.api import cells
 from nova_common.db.api import instances
 from nova_common.db.api import ledger
 from nova_common.db.api import migrations
 from nova_common.db.api import request_specs
-from nova_common import service
-from nova_compute import manager as compute_manager
-from nova_compute import rpcapi as compute_rpcapi
 from nova_compute import startup
 from nova_compute import vifs
-from tests.functional.cloud_helpers import add_flavor_and_image
+from tests.functional.cloud_helpers import computes_on_hosts
+from tests.functional.cloud_helpers import settled
+from tests.functional.cloud_helpers import show
 from tests.functional.cloud_helpers import wait_for
 from tests.functional.network import helpers as network_helpers
-
-import oslo_messaging as messaging
 
 VERSION = '2.90'
 HOSTS = ['rz-host1', 'rz-host2']
@@ -34,10 +28,8 @@ DEMO = 'demo:demo'
 RUNNING, SHUTDOWN = 1, 4
 
 
-def _compute(host):
-    manager = compute_manager.ComputeManager(host)
-    return service.Service('nova-compute', compute_rpcapi.TOPIC, manager,
-                           service.ConductorReporter(manager.conductor_api), host=host)
+EXTRA_FLAVORS = ({'name': 'big', 'ram': 1024, 'vcpus': 2, 'disk': 2, 'id': 'big'},
+                 {'name': 'flat', 'ram': 1024, 'vcpus': 1, 'disk': 0, 'id': 'flat'})
 
 
 @pytest.fixture
@@ -45,43 +37,8 @@ def running(cloud):
     """The cloud with one compute (one fake node of 4 GB) per host, the
     flavor ``small`` (512 MB, 1 vCPU, 1 GB), ``big`` (1024 MB, 2 vCPUs,
     2 GB) and ``flat`` (1024 MB, 1 vCPU, 0 GB disk)."""
-    CONF.set_override('report_interval', 1)
-    CONF.set_override('nodes', 1, group='fake_driver')
-    CONF.set_override('memory_mb', 4096, group='fake_driver')
-    CONF.set_override('periodic_task_interval', 1, group='scheduler')
-    messaging.get_notification_transport(CONF)
-    CONF.set_override('driver', ['test'], group='oslo_messaging_notifications')
-    test_notifications.reset()
-    for host in HOSTS:
-        cells.map_host(cloud.admin_context, host, cloud.cell1['uuid'])
-    daemons = [conductor_cmd.build_service(), scheduler_cmd.build_service()]
-    cloud.computes = {host: _compute(host) for host in HOSTS}
-    daemons += list(cloud.computes.values())
-    try:
-        for daemon in daemons:
-            daemon.start()
-        wait_for(lambda: len(cloud.get('/v2.1/os-hypervisors').json['hypervisors'])
-                 == len(HOSTS), what='the fake nodes')
-        add_flavor_and_image(cloud)
-        for flavor in ({'name': 'big', 'ram': 1024, 'vcpus': 2, 'disk': 2, 'id': 'big'},
-                       {'name': 'flat', 'ram': 1024, 'vcpus': 1, 'disk': 0, 'id': 'flat'}):
-            cloud.post('/v2.1/flavors', {'flavor': flavor}, status=200)
+    with computes_on_hosts(cloud, HOSTS, flavors=EXTRA_FLAVORS):
         yield cloud
-    finally:
-        for daemon in reversed(daemons):
-            daemon.stop()
-
-
-def show(cloud, uuid, version=VERSION):
-    return cloud.get('/v2.1/servers/%s' % uuid, version=version).json['server']
-
-
-def settled(cloud, uuid, status):
-    def check():
-        server = show(cloud, uuid)
-        return (server['status'] == status and server['OS-EXT-STS:task_state'] is None
-                and server)
-    return wait_for(check, what='server %s to be %s' % (uuid, status))
 
 
 def boot(cloud, name='vm'):

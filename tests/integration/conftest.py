@@ -10,18 +10,24 @@ and must exit within 15 s.
 ``libvirt_cloud`` is the one libvirt deployment (with the test guest
 uploaded once) that the modules of the ``libvirt`` xdist group share: see
 shared_libvirt.py for how a module joins and what a test may rely on.
+``ns_two_hosts`` and ``ns_cloud`` are the two namespaced hosts and the
+deployment on them that the modules of the ``ns-hosts`` group share
+(shared_ns.py).
 """
 from openstack import connection as openstack_connection
 import pytest
 
 from tests.integration import harness
+from tests.integration import preloaded_manage
 from tests.integration import shared_libvirt
+from tests.integration import shared_ns
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if '/tests/integration/' in str(item.path):
             item.add_marker(pytest.mark.integration)
+    shared_ns.order(items)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -139,7 +145,9 @@ class Deployment:
         return harness.write_config(self.workdir / name, sections)
 
     def manage(self, *args, expect=0):
-        return harness.nova_manage(self.top_config, *args, expect=expect)
+        """nova-manage with the top config (forked from a preloaded
+        interpreter: preloaded_manage.py)."""
+        return preloaded_manage.nova_manage(self.top_config, *args, expect=expect)
 
     def set_up_cells(self):
         """The operator's sequence: api_db sync, map_cell0, create_cell, db sync."""
@@ -240,11 +248,35 @@ def libvirt_cloud(shared_libvirt_session, tmp_path_factory, rabbitmq, mariadb):
     return shared_libvirt_session.get(tmp_path_factory, rabbitmq, mariadb)
 
 
+@pytest.fixture(scope='session')
+def shared_ns_session(rabbitmq, mariadb):
+    """Stops the shared two-host deployment and removes its hosts, if
+    still up, at session end (before its vhosts and databases go)."""
+    yield shared_ns.SHARED
+    shared_ns.SHARED.stop()
+
+
+@pytest.fixture
+def ns_two_hosts(shared_ns_session):
+    """The shared two namespaced hosts (an NsHosts), up on first use."""
+    return shared_ns_session.get_hosts()
+
+
+@pytest.fixture
+def ns_cloud(shared_ns_session, ns_two_hosts, tmp_path_factory, rabbitmq, mariadb):
+    """The shared NsLibvirtCloud on ``ns_two_hosts``, started on first use."""
+    return shared_ns_session.get_cloud(tmp_path_factory, rabbitmq, mariadb)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """Once the fixtures of a test that used the shared libvirt deployment
-    are torn down, stop it unless the next test uses it too."""
+    (or the shared namespaced hosts) are torn down, stop it unless the next
+    test uses it too."""
     yield
     if (shared_libvirt.FIXTURE in getattr(item, 'fixturenames', ())
             and shared_libvirt.FIXTURE not in getattr(nextitem, 'fixturenames', ())):
         shared_libvirt.SHARED.stop()
+    if shared_ns.uses(item, shared_ns.FIXTURES) and not shared_ns.uses(nextitem,
+                                                                       shared_ns.FIXTURES):
+        shared_ns.SHARED.stop()

@@ -143,10 +143,12 @@ class FaultCloud:
              'cell2-conductor': ('nova-conductor', 'cell2-conductor'),
              'fault-a': ('nova-compute', 'fault-a'), 'fault-b': ('nova-compute', 'fault-b')}
 
-    def start(self, role):
+    def start(self, role, wait=True):
+        """Start ``role``; nova-api is waited for (until it answers) unless
+        ``wait`` is false."""
         script, config = self.ROLES[role]
         self.daemons[role] = self.deployment.start(script, self.configs[config], name=role)
-        if role == 'api':
+        if role == 'api' and wait:
             harness.wait_for_api(self.endpoint, self.daemons[role])
         return self.daemons[role]
 
@@ -169,8 +171,11 @@ class FaultCloud:
 
     def set_up(self):
         self.deployment.set_up_cells()
+        # All at once: none needs another to start (a compute whose
+        # conductor is not there yet retries its registration).
         for role in self.ROLES:
-            self.start(role)
+            self.start(role, wait=False)
+        harness.wait_for_api(self.endpoint, self.daemons['api'])
 
         def computes_registered():
             status, body = call(self.endpoint, 'GET', '/v2.1/os-services?binary=nova-compute')

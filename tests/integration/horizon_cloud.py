@@ -5,19 +5,21 @@ Keystone and Horizon live in their own venvs (``tools/setup-horizon.sh``
 makes ``.venv-keystone`` and ``.venv-horizon``: their pins would clash with
 the project's), so they run as processes of those venvs:
 
-- ``Keystone``: SQLite, fernet and credential keys, ``keystone-manage
+- ``Keystone``: SQLite, fernet and credential keys (a copy of the
+  migrated template the setup script makes), ``keystone-manage
   bootstrap`` (admin / RegionOne), served by werkzeug (a Keystone
   dependency) with Keystone's own ``initialize_public_application``.
-- ``register_services``: the compute and image endpoints in the catalog,
-  both on nova-api (``/v2.1`` and ``/image``).
+- ``register_services``: the compute, image and network endpoints in the
+  catalog, all on nova-api (``/v2.1``, ``/image`` and ``/network``).
 - ``Horizon``: openstack_dashboard under Django's ``runserver`` with
   ``horizon_settings/local/local_settings.py`` (Horizon's settings import
   ``local.local_settings`` from the front of PYTHONPATH), static files
   compressed beforehand by the setup script.
 
-There is no network or volume service in the catalog, so Horizon hides the
-panels that need Neutron or Cinder (the Network and Volumes groups) by its
-own rules; the settings switch off what it would still ask of them.
+There is no volume service in the catalog, so Horizon hides the panels
+that need Cinder (the Volumes group) by its own rules; the settings switch
+off what the built-in network service does not offer (routers, RBAC
+policies) and network quotas.
 """
 import os
 import pathlib
@@ -30,6 +32,9 @@ from tests.integration import harness
 REPO = pathlib.Path(__file__).resolve().parents[2]
 KEYSTONE_VENV = pathlib.Path(os.environ.get('NOVA_TEST_KEYSTONE_VENV', REPO / '.venv-keystone'))
 HORIZON_VENV = pathlib.Path(os.environ.get('NOVA_TEST_HORIZON_VENV', REPO / '.venv-horizon'))
+# A database after db_sync and fernet and credential key repositories, made
+# once by tools/setup-horizon.sh; each run copies it.
+KEYSTONE_TEMPLATE = KEYSTONE_VENV / 'template'
 ADMIN_PASSWORD = 'horizon-test-secret'
 REGION = 'RegionOne'
 # Holds local/local_settings.py, which Horizon's settings import.
@@ -93,17 +98,30 @@ class Keystone:
             ' '.join(process.args), process.returncode, output)
 
     def set_up(self):
-        """db_sync, key repositories and bootstrap, as an operator does (the
-        first three at once: they are independent)."""
-        owner = ('--keystone-user', str(os.getuid()), '--keystone-group', str(os.getgid()))
-        steps = [self._manage('db_sync'), self._manage('fernet_setup', *owner),
-                 self._manage('credential_setup', *owner)]
-        for process in steps:
-            self._finished(process)
+        """db_sync, key repositories and bootstrap, as an operator does: the
+        first three from the template tools/setup-horizon.sh made (a copy),
+        else run here at once (they are independent)."""
+        if not self._copy_template():
+            owner = ('--keystone-user', str(os.getuid()), '--keystone-group',
+                     str(os.getgid()))
+            steps = [self._manage('db_sync'), self._manage('fernet_setup', *owner),
+                     self._manage('credential_setup', *owner)]
+            for process in steps:
+                self._finished(process)
         self._finished(self._manage(
             'bootstrap', '--bootstrap-password', ADMIN_PASSWORD,
             '--bootstrap-admin-url', self.url, '--bootstrap-public-url', self.url,
             '--bootstrap-internal-url', self.url, '--bootstrap-region-id', REGION))
+
+    def _copy_template(self):
+        """Copy the migrated database and the key repositories of
+        KEYSTONE_TEMPLATE; False when there is none (an older setup)."""
+        if not os.access(KEYSTONE_TEMPLATE / 'keystone.db', os.R_OK):
+            return False
+        shutil.copy2(KEYSTONE_TEMPLATE / 'keystone.db', self.dir / 'keystone.db')
+        for keys in ('fernet-keys', 'credential-keys'):
+            shutil.copytree(KEYSTONE_TEMPLATE / keys, self.dir / keys)
+        return True
 
     def start(self):
         """Start serving; ``wait`` until it answers."""
@@ -133,9 +151,11 @@ class Keystone:
 
 
 def register_services(connection, nova_endpoint):
-    """Compute (``/v2.1``) and image (``/image``) in the catalog, all on nova-api."""
+    """Compute (``/v2.1``), image (``/image``) and network (``/network``,
+    the built-in network service) in the catalog, all on nova-api."""
     for service_type, name, url in (('compute', 'nova', nova_endpoint + '/v2.1'),
-                                    ('image', 'glance', nova_endpoint + '/image')):
+                                    ('image', 'glance', nova_endpoint + '/image'),
+                                    ('network', 'neutron', nova_endpoint + '/network')):
         service = connection.identity.create_service(type=service_type, name=name)
         for interface in ('public', 'internal', 'admin'):
             connection.identity.create_endpoint(service_id=service.id, interface=interface,
@@ -155,10 +175,11 @@ class Horizon:
 
     def start(self):
         """Start serving (Horizon needs Keystone only once a page is asked
-        for); ``wait`` until it listens."""
+        for); ``wait`` until it listens. Django's system checks, a
+        development aid, are skipped: CPU that the start-up does not need."""
         self.daemon = harness.Daemon(
             'horizon', [str(HORIZON_VENV / 'bin' / 'django-admin'), 'runserver', '--noreload',
-                        '--insecure', '127.0.0.1:%d' % self.port],
+                        '--insecure', '--skip-checks', '127.0.0.1:%d' % self.port],
             self.dir / 'horizon.log',
             env={'PYTHONPATH': str(HORIZON_SETTINGS),
                  'DJANGO_SETTINGS_MODULE': 'openstack_dashboard.settings',

@@ -116,14 +116,16 @@ class LibvirtCloud:
     vCPUs per core and quotas are off: a 2-core machine runs the
     benchmark's 10 guests at once."""
 
+    # One host: a resize can only stay on it (test_libvirt_resize.py).
+    allow_resize_to_same_host = True
+
     def __init__(self, workdir, rabbitmq, mariadb, compute_options=None):
         self.workdir = pathlib.Path(workdir)
         suffix = harness.random_suffix()
         self.deployment = conftest.Deployment(self.workdir, rabbitmq, mariadb)
         top = self.deployment.top_sections()
         top['DEFAULT']['cpu_allocation_ratio'] = 16.0
-        # One host: a resize can only stay on it (test_libvirt_resize.py).
-        top['DEFAULT']['allow_resize_to_same_host'] = True
+        top['DEFAULT']['allow_resize_to_same_host'] = self.allow_resize_to_same_host
         top['quota'] = {'instances': -1, 'cores': -1, 'ram': -1}
         # nova-metadata-api, which the computes' metadata proxies forward to.
         self.metadata_secret = harness.random_suffix()

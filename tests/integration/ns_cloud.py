@@ -19,7 +19,10 @@ The host side of networking (bridges, dnsmasq, nftables) runs in the
 host's network namespace, beside the guests: ``[network] host_netns``.
 
 Both computes see this machine's CPUs, memory and disk: each reports all of
-it, as two hosts of the same size.
+it, as two hosts of the same size. ``allow_resize_to_same_host`` is off: a
+resize goes to the other host. A test can stop a host's nova-compute and
+start it again (``stop_compute`` / ``start_compute``: a failed host and its
+return) and read the ledger's usage per compute node (``ledger_usage``).
 """
 from tests.integration import libvirt_cloud
 
@@ -30,33 +33,53 @@ class NsLibvirtCloud(libvirt_cloud.LibvirtCloud):
     daemons; ``host``, ``compute`` and ``instances_path`` are the first
     host's, as LibvirtCloud has them."""
 
+    # The other host: a resize moves (as on a cloud of many hosts).
+    allow_resize_to_same_host = False
+
     def __init__(self, workdir, rabbitmq, mariadb, hosts, compute_options=None):
         self.ns_hosts = hosts
+        self.mariadb = mariadb
         self.computes = {}
+        self.compute_options = compute_options or {}
         super().__init__(workdir, rabbitmq, mariadb, compute_options)
 
     def start_computes(self, compute_options):
         self._wait_for_cell_conductor()
         for host in self.ns_hosts.hosts:
-            sections = self.compute_sections(host.hostname, self.ns_hosts.instances_path,
-                                             compute_options, 'compute-state-%s' % host.name)
-            # The guests' taps, bridges, dnsmasq and firewall: beside the
-            # guests, in the namespace of the host's libvirtd (its mount
-            # namespace has no /run/netns entries); dnsmasq (an unprivileged
-            # user) reads its files under the host's directory, which
-            # test-hosts.sh down removes.
-            network = sections.setdefault('network', {})
-            network.setdefault('host_netns', '/proc/%d/ns/net' % host.pid_of('libvirtd'))
-            network.setdefault('host_state_path', str(host.directory / 'networking'))
-            config = self.deployment.write_config('nova-compute-%s.conf' % host.name,
-                                                  sections)
-            self.computes[host.hostname] = self.deployment.start(
-                'nova-compute', config, name=host.hostname,
-                wrapper=host.command(network=False))
+            self.start_compute(host)
         first = self.ns_hosts.hosts[0]
         self.host = first.hostname
         self.compute = self.computes[first.hostname]
         self.instances_path = first.instances_dir
+
+    def start_compute(self, host):
+        """Start the nova-compute of ``host`` (an NsHost), again after
+        ``stop_compute``: the same config, its log appended to."""
+        sections = self.compute_sections(host.hostname, self.ns_hosts.instances_path,
+                                         self.compute_options, 'compute-state-%s' % host.name)
+        # The guests' taps, bridges, dnsmasq and firewall: beside the
+        # guests, in the namespace of the host's libvirtd (its mount
+        # namespace has no /run/netns entries); dnsmasq (an unprivileged
+        # user) reads its files under the host's directory, which
+        # test-hosts.sh down removes.
+        network = sections.setdefault('network', {})
+        network.setdefault('host_netns', '/proc/%d/ns/net' % host.pid_of('libvirtd'))
+        network.setdefault('host_state_path', str(host.directory / 'networking'))
+        # Networks span the hosts: VXLAN over each host's fabric address.
+        network.setdefault('tunnel_local_ip', host.address)
+        config = self.deployment.write_config('nova-compute-%s.conf' % host.name, sections)
+        self.computes[host.hostname] = self.deployment.start(
+            'nova-compute', config, name=host.hostname, wrapper=host.command(network=False))
+        if host.hostname == self.host:
+            self.compute = self.computes[host.hostname]
+        return self.computes[host.hostname]
+
+    def stop_compute(self, host):
+        """Stop the nova-compute of ``host`` (SIGTERM, as an operator or a
+        failing host would); its guests go on running under its libvirtd."""
+        daemon = self.computes.pop(host.hostname)
+        self.deployment.daemons.remove(daemon)
+        daemon.stop()
 
     def _wait_for_cell_conductor(self):
         """A compute's first heartbeat, sent before the cell conductor
@@ -79,11 +102,19 @@ class NsLibvirtCloud(libvirt_cloud.LibvirtCloud):
         (in the order of the hosts)."""
         names = [host.hostname for host in self.ns_hosts.hosts]
 
-        def reported():
-            self.deployment.manage('cell_v2', 'discover_hosts')
+        def listed():
             status, body = self.get('/os-hypervisors/detail', version='2.87')
             found = {h['hypervisor_hostname']: h for h in body.get('hypervisors', [])}
             return status == 200 and set(names) <= set(found) and [found[n] for n in names]
+
+        def reported():
+            # nova-manage (a process and a database connection per run) only
+            # until the nodes are mapped: the shared deployment's tests ask often.
+            found = listed()
+            if not found:
+                self.deployment.manage('cell_v2', 'discover_hosts')
+                found = listed()
+            return found
         return self.wait(reported, 'the computes of %s to be reported' % ', '.join(names),
                          timeout=90)
 
@@ -96,6 +127,21 @@ class NsLibvirtCloud(libvirt_cloud.LibvirtCloud):
             return sorted(domain.UUIDString() for domain in connection.listAllDomains())
         finally:
             connection.close()
+
+    def ledger_usage(self):
+        """{compute node name: {resource class: used}} summed over the
+        ledger's allocations (the API database), nodes holding none left
+        out."""
+        rows = self.mariadb.query(
+            self.deployment.api_db,
+            'SELECT p.name, a.resource_class, SUM(a.used) FROM allocations a '
+            'JOIN resource_providers p ON p.id = a.resource_provider_id '
+            'GROUP BY p.name, a.resource_class')
+        usage = {}
+        for name, resource_class, used in rows:
+            if used:
+                usage.setdefault(name, {})[resource_class] = int(used)
+        return usage
 
     def console_file(self, server_id):
         """The serial console log on the host the API places the server."""

@@ -1,13 +1,16 @@
 """Real Horizon (27, from PyPI) in headless Chromium against nova-lite: real
 Keystone (30) on SQLite issues the tokens, nova-api validates them with
-keystonemiddleware and serves the compute API and the image API (/image).
+keystonemiddleware and serves the compute API, the image API (/image) and
+the built-in network service (/network).
 
 The admin logs in and visits the pages an operator opens first; none may
 show an error message or a server error. A server booted beforehand through
 the API is then shut off and started again from its row in the Instances
-table.
+table. Last, a server is launched through the Launch Instance wizard on one
+of two networks made beforehand through the network API.
 """
 import concurrent.futures
+import ipaddress
 import shutil
 
 import pytest
@@ -33,6 +36,11 @@ SETTLED = """
     return true;
 """
 
+# The networks the launch wizard test makes (addresses inside nova-api's
+# database only: the fake driver plumbs nothing).
+NETWORK_CIDRS = {'horizon-net': ipaddress.ip_network('10.77.0.0/24'),
+                 'horizon-other': ipaddress.ip_network('10.78.0.0/24')}
+
 
 @pytest.fixture(scope='module')
 def dashboard(tmp_path_factory, rabbitmq, mariadb):
@@ -47,6 +55,8 @@ def dashboard(tmp_path_factory, rabbitmq, mariadb):
     deployment = conftest.Deployment(workdir, rabbitmq, mariadb)
     try:
         deployment.daemons.append(horizon.start())
+        # Keystone is set up meanwhile: nova-api asks it for nothing before
+        # the first request.
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             keystone_set_up = pool.submit(keystone.set_up)
             sections = deployment.top_sections()
@@ -54,16 +64,16 @@ def dashboard(tmp_path_factory, rabbitmq, mariadb):
             sections['keystone_authtoken'] = keystone.authtoken_section()
             deployment.top_config = deployment.write_config('nova-top.conf', sections)
             deployment.set_up_cells()
+            api = deployment.start('nova-api', deployment.top_config)
+            deployment.start('nova-conductor', deployment.top_config, name='super-conductor')
+            deployment.start('nova-scheduler', deployment.top_config)
+            deployment.start('nova-conductor', deployment.cell_conductor_config,
+                             name='cell1-conductor')
+            deployment.start('nova-compute', deployment.compute_config(
+                'compute-h', fake_driver={'nodes': 1, 'vcpus': 8, 'memory_mb': 8192,
+                                          'local_gb': 100}), name='compute-h')
             keystone_set_up.result()
         deployment.daemons.append(keystone.start())
-        api = deployment.start('nova-api', deployment.top_config)
-        deployment.start('nova-conductor', deployment.top_config, name='super-conductor')
-        deployment.start('nova-scheduler', deployment.top_config)
-        deployment.start('nova-conductor', deployment.cell_conductor_config,
-                         name='cell1-conductor')
-        deployment.start('nova-compute', deployment.compute_config(
-            'compute-h', fake_driver={'nodes': 1, 'vcpus': 8, 'memory_mb': 8192,
-                                      'local_gb': 100}), name='compute-h')
         keystone.wait()
         horizon_cloud.register_services(keystone.admin_connection(), deployment.endpoint)
         harness.wait_for_api(deployment.endpoint, api)
@@ -165,14 +175,20 @@ def _row_action(browser, action, server_id):
     _wait(browser, confirmation_or_success, 'the success message of %s' % action)
 
 
-def test_admin_pages_show_no_error(dashboard, server, browser):
+def test_admin_pages_show_no_error(dashboard, server, networks, browser):
     deployment, horizon, sdk = dashboard
     hypervisor = next(iter(sdk.compute.hypervisors()))
+    network = networks['horizon-net']
     pages = [
         ('/project/', ['Limit Summary', server.name]),
         ('/project/instances/', ['Instances', server.name, 'Running']),
         ('/project/images', ['Images', 'horizon-cirros']),
         ('/project/key_pairs/', ['Key Pairs']),
+        ('/project/networks/', ['Networks', 'horizon-net', 'horizon-other']),
+        ('/project/networks/%s/detail?tab=network_tabs__subnets_tab' % network.id,
+         ['horizon-net-sub', str(NETWORK_CIDRS['horizon-net'])]),
+        ('/project/security_groups/', ['Security Groups', 'default']),
+        ('/admin/networks/', ['Networks', 'horizon-net']),
         ('/admin/hypervisors/', ['All Hypervisors', hypervisor.name]),
         ('/admin/aggregates/', ['Host Aggregates']),
         ('/admin/flavors/', ['Flavors', 'horizon.tiny']),
@@ -190,3 +206,103 @@ def test_instance_shut_off_and_started_from_its_row(dashboard, server, browser):
         _row_action(browser, action, server.id)
         sdk.compute.wait_for_server(server, status=status, wait=60, interval=1)
         _settled_page(browser, horizon.url + '/project/instances/', [server.name, power_state])
+
+
+@pytest.fixture(scope='module')
+def networks(dashboard):
+    """Two networks of the admin project with a subnet each, made through
+    the network API: with two, Horizon's wizard allocates neither by itself
+    (it does when there is only one), so both show as available."""
+    _deployment, _horizon, sdk = dashboard
+    made = {}
+    for name, cidr in NETWORK_CIDRS.items():
+        network = sdk.network.create_network(name=name)
+        sdk.network.create_subnet(network_id=network.id, name=name + '-sub', ip_version=4,
+                                  cidr=str(cidr))
+        made[name] = network
+    return made
+
+
+def _wizard_step(browser, title):
+    """Switch the launch wizard to the step called ``title``."""
+    from selenium.webdriver.common.by import By
+    browser.find_element(By.XPATH, '//div[contains(@class, "wizard-nav")]//li[normalize-space()'
+                                   '="%s"]' % title).click()
+    _wait(browser, lambda driver: driver.find_element(
+        By.CSS_SELECTOR, '.wizard-nav li.active').text.strip() == title, 'the %s step' % title)
+
+
+def _available_rows(browser):
+    """Texts of the rows of the current step's table of available items."""
+    from selenium.webdriver.common.by import By
+    return [row.text for row in browser.find_elements(
+        By.CSS_SELECTOR, '.step:not(.ng-hide) .transfer-available tbody tr') if row.text]
+
+
+def _allocate(browser, name):
+    """Click the allocate arrow of the available row named ``name`` in the
+    current step."""
+    from selenium.webdriver.common.by import By
+    _wait(browser, lambda driver: any(name in row for row in _available_rows(driver)),
+          '%s among the available items' % name)
+    browser.find_element(By.XPATH, (
+        '//div[contains(@class, "step") and not(contains(@class, "ng-hide"))]'
+        '//div[contains(@class, "transfer-available")]//tr[.//td[normalize-space()="%s"]]'
+        '//button[.//*[contains(@class, "fa-arrow-up")] or contains(@class, "fa-arrow-up")]'
+    ) % name).click()
+    _wait(browser, lambda driver: driver.find_elements(By.XPATH, (
+        '//div[contains(@class, "step") and not(contains(@class, "ng-hide"))]'
+        '//div[contains(@class, "transfer-allocated")]//td[normalize-space()="%s"]') % name),
+        '%s to be allocated' % name)
+
+
+def _no_errors_shown(browser, where):
+    from selenium.webdriver.common.by import By
+    errors = [element.text for element in browser.find_elements(By.CSS_SELECTOR, ERROR_SELECTOR)
+              if element.is_displayed()]
+    assert errors == [], '%s shows errors: %s' % (where, errors)
+
+
+def test_launch_wizard_boots_on_a_chosen_network(dashboard, server, networks, browser):
+    """Project > Compute > Instances > Launch Instance: the Networks step
+    lists the project's networks; the server launched with one of them
+    becomes ACTIVE with an address on it."""
+    from selenium.webdriver.common.by import By
+    deployment, horizon, sdk = dashboard
+    _settled_page(browser, horizon.url + '/project/instances/', [server.name])
+    browser.find_element(By.ID, 'instances__action_launch-ng').click()
+    _wait(browser, lambda driver: driver.find_elements(By.CSS_SELECTOR, '.ng-wizard input[name='
+                                                       '"name"]') and driver.execute_script(SETTLED),
+          'the launch wizard')
+    browser.find_element(By.CSS_SELECTOR, '.ng-wizard input[name="name"]').send_keys('wizard-vm')
+    _wizard_step(browser, 'Source')
+    _allocate(browser, 'horizon-cirros')
+    _wizard_step(browser, 'Flavor')
+    _allocate(browser, 'horizon.tiny')
+    _wizard_step(browser, 'Networks')
+    _wait(browser, lambda driver: driver.execute_script(SETTLED), 'the networks to load')
+    available = _available_rows(browser)
+    assert any('horizon-net' in row for row in available), available
+    assert any('horizon-other' in row for row in available), available
+    _allocate(browser, 'horizon-net')
+    _no_errors_shown(browser, 'the launch wizard')
+    browser.find_element(By.CSS_SELECTOR, '.ng-wizard .modal-footer button.finish').click()
+    _wait(browser, lambda driver: not driver.find_elements(By.CSS_SELECTOR, '.ng-wizard'),
+          'the launch wizard to close')
+    _no_errors_shown(browser, 'the instances page after the launch')
+
+    launched = harness.wait_until(lambda: sdk.compute.find_server('wizard-vm'), 30,
+                                  daemons=deployment.daemons, what='the wizard\'s server')
+    launched = sdk.compute.wait_for_server(launched, status='ACTIVE', wait=60, interval=1)
+    addresses = [address['addr'] for address in launched.addresses.get('horizon-net', [])]
+    assert addresses and all(ipaddress.ip_address(address) in NETWORK_CIDRS['horizon-net']
+                             for address in addresses), launched.addresses
+    assert set(launched.addresses) == {'horizon-net'}, launched.addresses
+    network_id = networks['horizon-net'].id
+    for path, texts in (
+            ('/project/instances/', ['wizard-vm', addresses[0]]),
+            ('/project/instances/%s/' % launched.id, ['wizard-vm', addresses[0], 'default']),
+            ('/project/networks/%s/detail?tab=network_tabs__ports_tab' % network_id,
+             [addresses[0], 'compute:']),
+    ):
+        _settled_page(browser, horizon.url + path, texts)

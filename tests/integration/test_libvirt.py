@@ -56,9 +56,18 @@ def test_hypervisor_reports_the_real_host(cloud, hypervisor):
 
 
 def boot_server(cloud, image_id, flavor, name):
-    return cloud.cli.json('--os-compute-api-version', '2.90', 'server', 'create',
-                          '--image', image_id, '--flavor', flavor, '--nic', 'none', '--wait',
-                          name)
+    """Create a server with the CLI; once it left BUILD, the server as the
+    API shows it. Waited for by polling the API: ``server create --wait``
+    looks only every 5 s."""
+    created = cloud.cli.json('--os-compute-api-version', '2.90', 'server', 'create',
+                             '--image', image_id, '--flavor', flavor, '--nic', 'none', name)
+
+    def built():
+        status, body = cloud.get('/servers/%s' % created['id'])
+        assert status == 200, body
+        return body['server'] if body['server']['status'] != 'BUILD' else None
+    # The bound the CLI run had (harness.OpenStackCLI.run).
+    return cloud.wait(built, 'server %s to leave BUILD' % name, timeout=120)
 
 
 def test_server_lifecycle_on_a_real_guest(cloud, hypervisor, mariadb):

@@ -20,12 +20,11 @@ import pytest
 
 from tests.integration import harness
 from tests.integration import libvirt_cloud
-from tests.integration import ns_cloud
-from tests.integration import ns_hosts
+from tests.integration import shared_ns
 from tests.integration.test_ns_hosts import read_console
 from tests.integration.test_ns_hosts import UPTIME
 
-two_hosts = ns_hosts.fixture(2)
+pytestmark = pytest.mark.xdist_group(shared_ns.GROUP)
 MARKER = re.compile(r'NOVA-TEST-GUEST-MARKER-WRITTEN: (MARKER-[0-9a-f]+)')
 
 
@@ -38,12 +37,14 @@ def libvirt():
     return libvirt_module
 
 
-@pytest.fixture(scope='module')
-def cloud(tmp_path_factory, rabbitmq, mariadb, two_hosts, libvirt):
-    cloud = ns_cloud.NsLibvirtCloud(tmp_path_factory.mktemp('ns-live-migration'), rabbitmq,
-                                    mariadb, two_hosts)
-    yield cloud
-    cloud.stop()
+@pytest.fixture
+def two_hosts(ns_two_hosts):
+    return ns_two_hosts
+
+
+@pytest.fixture
+def cloud(ns_cloud):
+    return ns_cloud
 
 
 def _running_vms(cloud):

@@ -1,19 +1,23 @@
 """The namespaced test hosts (tests/integration/ns_hosts.py,
 tools/test-hosts.sh): isolated libvirtds, a live migration with non-shared
 disks between two of them, and nothing left behind."""
+import base64
+import pathlib
 import re
 import subprocess
 import time
 import uuid
 
+from openstack import connection as openstack_connection
 import pytest
 
+from nova_common.network import model
 from tests.integration import harness
 from tests.integration import libvirt_cloud
-from tests.integration import ns_cloud
 from tests.integration import ns_hosts
+from tests.integration import shared_ns
 
-two_hosts = ns_hosts.fixture(2)
+pytestmark = pytest.mark.xdist_group(shared_ns.GROUP)
 
 BOOT_TIMEOUT = libvirt_cloud.BOOT_TIMEOUT
 DISK_MB = 16
@@ -30,12 +34,14 @@ def libvirt():
     return libvirt_module
 
 
-@pytest.fixture(scope='module')
-def cloud(tmp_path_factory, rabbitmq, mariadb, two_hosts, libvirt):
-    cloud = ns_cloud.NsLibvirtCloud(tmp_path_factory.mktemp('ns-cloud'), rabbitmq, mariadb,
-                                    two_hosts)
-    yield cloud
-    cloud.stop()
+@pytest.fixture
+def two_hosts(ns_two_hosts):
+    return ns_two_hosts
+
+
+@pytest.fixture
+def cloud(ns_cloud):
+    return ns_cloud
 
 
 def domain_xml(name, instances_path, guest_images, disk=True):
@@ -255,25 +261,26 @@ def test_a_guest_on_a_network_gets_its_address_by_dhcp(cloud, two_hosts):
     cloud.wait(lambda: bridge not in host.run('ip', '-o', 'link').stdout,
                'the bridge of %s to go' % network.id, timeout=30)
     assert 'nova_lite' not in host.run('nft', 'list', 'tables').stdout
-    assert not [line for line in subprocess.run(['ps', '-eo', 'args'], capture_output=True,
-                                                text=True, check=True).stdout.splitlines()
-                if line.startswith('dnsmasq') and network.id in line]
+    assert _dnsmasq_argv(network.id) is None
     sdk.network.delete_network(network)
     sdk.compute.delete_flavor(flavor)
 
 
-def _public_key():
+def _public_key(comment='nth-guestmeta'):
     from cryptography.hazmat.primitives.asymmetric import ed25519
     from cryptography.hazmat.primitives import serialization
     key = ed25519.Ed25519PrivateKey.generate().public_key()
     return key.public_bytes(serialization.Encoding.OpenSSH,
-                            serialization.PublicFormat.OpenSSH).decode() + ' nth-guestmeta'
+                            serialization.PublicFormat.OpenSSH).decode() + ' ' + comment
 
 
 # What the test guest prints once it has tried the metadata service, and
-# once it has looked for a config drive (KEY comes after HOSTNAME).
+# once it has printed its hostname and key (META-SOURCE comes after them,
+# whether they came from the config drive or the metadata service).
 TRIED_METADATA = re.compile(r'NOVA-TEST-GUEST-(METADATA-UUID|NO-METADATA)')
-TRIED_CONFIG_DRIVE = re.compile(r'NOVA-TEST-GUEST-(KEY|NO-CONFIG-DRIVE)')
+TOLD_META_SOURCE = re.compile(r'NOVA-TEST-GUEST-META-SOURCE: ')
+# Every line that tells a hostname, a key or where they came from.
+TOLD_IDENTITY = re.compile(r'NOVA-TEST-GUEST-(?:HOSTNAME|KEY|META-SOURCE): [^\n]*')
 
 
 def _printed(console, *patterns):
@@ -286,25 +293,32 @@ def _printed(console, *patterns):
 
 
 def test_guests_read_their_config_drive_and_their_own_metadata(cloud, two_hosts):
-    """Issue 11 item 5 with real guests on the second host: one server with
-    a config drive and a key pair prints its hostname and key from the
-    drive; both print their own uuid, fetched from 169.254.169.254 through
-    the network's metadata proxy (the route to it from DHCP option 121) and
-    nova-metadata-api. The proxy goes with the network's last port."""
+    """Issue 11 item 5 with real guests on the second host, each with a key
+    pair of its own: one server with a config drive prints its hostname and
+    key from the drive, the other (no drive) from its meta_data.json; both
+    print their own uuid, fetched from 169.254.169.254 through the
+    network's metadata proxy (the route to it from DHCP option 121) and
+    nova-metadata-api, and nothing of the other guest. The proxy goes with
+    the network's last port."""
     host = two_hosts.hosts[1]
     cloud.hypervisors()
     image_id, _marker = cloud.upload_test_guest()
     sdk = cloud.deployment.sdk()
     flavor = sdk.compute.create_flavor(name='nth.meta', ram=128, vcpus=1, disk=1)
-    public_key = _public_key()
-    keypair = sdk.compute.create_keypair(name='nth-meta-key', public_key=public_key)
+    # The guest prints a key's first 40 characters: they must tell the two apart.
+    public_keys = [_public_key('nth-meta'), _public_key('nth-plain')]
+    while public_keys[1][:40] == public_keys[0][:40]:
+        public_keys[1] = _public_key('nth-plain')
+    keypairs = [sdk.compute.create_keypair(name='nth-meta-key', public_key=public_keys[0]),
+                sdk.compute.create_keypair(name='nth-plain-key', public_key=public_keys[1])]
     network = sdk.network.create_network(name='nth-meta-net')
     sdk.network.create_subnet(network_id=network.id, ip_version=4, cidr='10.43.0.0/24')
     common = dict(image_id=image_id, flavor_id=flavor.id, networks=[{'uuid': network.id}],
                   availability_zone='nova:%s' % host.hostname)
     created = [sdk.compute.create_server(name='nth-meta', config_drive=True,
-                                         key_name=keypair.name, **common),
-               sdk.compute.create_server(name='nth-plain', **common)]
+                                         key_name=keypairs[0].name, **common),
+               sdk.compute.create_server(name='nth-plain', key_name=keypairs[1].name,
+                                         **common)]
     servers = [sdk.compute.wait_for_server(server, status='ACTIVE', wait=BOOT_TIMEOUT,
                                            interval=1)
                for server in created]
@@ -312,20 +326,25 @@ def test_guests_read_their_config_drive_and_their_own_metadata(cloud, two_hosts)
     consoles = {}
     for server in servers:
         # Both lines come once the guest has tried the metadata service
-        # and its CD-ROM, whatever it found.
+        # and told its hostname and key, whatever it found.
         consoles[server.id] = cloud.wait(
             lambda: _printed(cloud.console_file(server.id), TRIED_METADATA,
-                             TRIED_CONFIG_DRIVE),
-            'the guest %s to try its metadata and its config drive' % server.name)
-    for server in servers:
+                             TOLD_META_SOURCE),
+            'the guest %s to try its metadata and tell its hostname' % server.name)
+    sources = {with_drive.id: 'config-drive', plain.id: 'metadata'}
+    for server, public_key in zip(servers, public_keys):
         console = consoles[server.id]
         assert 'NOVA-TEST-GUEST-METADATA-UUID: %s\n' % server.id in console, console
-        other = plain if server is with_drive else with_drive
+        assert TOLD_IDENTITY.findall(console) == [
+            'NOVA-TEST-GUEST-HOSTNAME: %s' % server.name,
+            'NOVA-TEST-GUEST-KEY: %s' % public_key[:40],
+            'NOVA-TEST-GUEST-META-SOURCE: %s' % sources[server.id]], console
+        other, other_key = ((plain, public_keys[1]) if server is with_drive
+                            else (with_drive, public_keys[0]))
         assert other.id not in console, console
-    assert 'NOVA-TEST-GUEST-HOSTNAME: nth-meta\n' in consoles[with_drive.id]
-    assert 'NOVA-TEST-GUEST-KEY: %s\n' % public_key[:40] in consoles[with_drive.id]
+        assert other_key[:40] not in console, console
+        assert 'NOVA-TEST-GUEST-HOSTNAME: %s\n' % other.name not in console, console
     assert 'NOVA-TEST-GUEST-NO-CONFIG-DRIVE' in consoles[plain.id]
-    assert 'NOVA-TEST-GUEST-HOSTNAME' not in consoles[plain.id]
     assert '169.254.169.254' in host.run('ss', '-ltn').stdout
 
     for server in servers:
@@ -335,7 +354,8 @@ def test_guests_read_their_config_drive_and_their_own_metadata(cloud, two_hosts)
     cloud.wait(lambda: '169.254.169.254' not in host.run('ss', '-ltn').stdout,
                'the metadata proxy of %s to stop' % network.id, timeout=30)
     sdk.network.delete_network(network)
-    sdk.compute.delete_keypair(keypair)
+    for keypair in keypairs:
+        sdk.compute.delete_keypair(keypair)
     sdk.compute.delete_flavor(flavor)
 
 
@@ -380,3 +400,250 @@ def process_alive(pid):
             return not re.search(r'^State:\s+Z', status.read(), re.M)
     except FileNotFoundError:
         return False
+
+
+# The test guest pings the addresses its user data names (NOVA-TEST-PING
+# <address> <seconds>) and prints what came of each.
+PING_RESULT = re.compile(r'NOVA-TEST-GUEST-PING-(OK|FAILED): (\S+)\n')
+# Seconds a guest keeps pinging an address: long enough for a peer booting
+# after it; a guest that is up answers the first ping, so an address that
+# must not answer gets a shorter time.
+PING_WAIT = 240
+PING_WAIT_UNREACHABLE = 20
+
+
+def _ping_user_data(*targets):
+    """User data asking the test guest to ping each (address, seconds)."""
+    return ''.join('NOVA-TEST-PING %s %d\n' % target for target in targets)
+
+
+def _project_sdk(cloud, token):
+    """openstacksdk as the noauth2 ``token`` (user:project)."""
+    endpoint = cloud.deployment.endpoint
+    return openstack_connection.Connection(
+        auth_type='admin_token', auth={'endpoint': endpoint, 'token': token},
+        compute_endpoint_override=cloud.deployment.compute_endpoint,
+        image_endpoint_override=endpoint + '/image',
+        network_endpoint_override=endpoint + '/network')
+
+
+def _upload_test_guest(sdk, workdir):
+    """The test guest's kernel, ramdisk and root disk uploaded through
+    ``sdk`` (as libvirt_cloud.upload_test_guest does with the CLI): [root
+    disk image, kernel, ramdisk]."""
+    images = libvirt_cloud.build_test_guest()
+    kernel = sdk.image.create_image('nth-kernel', filename=str(images / 'vmlinuz'),
+                                    disk_format='aki', container_format='aki')
+    ramdisk = sdk.image.create_image('nth-ramdisk', filename=str(images / 'initrd.img'),
+                                     disk_format='ari', container_format='ari')
+    disk = workdir / 'root.raw'
+    disk.write_bytes(b'\0' * 1024 * 1024)
+    root = sdk.image.create_image('nth-root', filename=str(disk), disk_format='raw',
+                                  container_format='bare', kernel_id=kernel.id,
+                                  ramdisk_id=ramdisk.id,
+                                  os_command_line='console=ttyS0 no_timer_check')
+    return [root, kernel, ramdisk]
+
+
+def _create_server(sdk, name, image_id, flavor_id, network, user_data, host=None):
+    """A server (not waited for) on ``network`` ({'uuid'} or {'port'}),
+    on ``host`` when given."""
+    attributes = dict(name=name, image_id=image_id, flavor_id=flavor_id, networks=[network],
+                      user_data=base64.b64encode(user_data.encode()).decode())
+    if host is not None:
+        attributes['availability_zone'] = 'nova:%s' % host.hostname
+    return sdk.compute.create_server(**attributes)
+
+
+def _wait_for_address(cloud, server_id, address):
+    cloud.wait(lambda: 'NOVA-TEST-GUEST-ADDRESS: %s' % address in cloud.console_file(server_id),
+               'the guest %s to print its address %s' % (server_id, address))
+
+
+def _address_of(sdk, server, network_name):
+    server = sdk.compute.wait_for_server(server, status='ACTIVE', wait=BOOT_TIMEOUT,
+                                         interval=1)
+    [address] = [entry['addr'] for entry in server.addresses[network_name]]
+    return address
+
+
+def _ping_results(cloud, server_id, addresses):
+    """{address: 'OK' or 'FAILED'} once the guest printed a result for
+    each of ``addresses``."""
+    def printed():
+        console = cloud.console_file(server_id).replace('\r', '')
+        found = {address: result for result, address in PING_RESULT.findall(console)}
+        return set(addresses) <= set(found) and found
+    return cloud.wait(printed, 'the guest %s to ping %s' % (server_id, ', '.join(addresses)),
+                      timeout=BOOT_TIMEOUT + PING_WAIT)
+
+
+def test_guests_reach_their_project_network_across_hosts_and_nothing_else(cloud, two_hosts,
+                                                                          tmp_path):
+    """Issue 11's Done-when, guest to guest (the steps it names with the
+    ``openstack`` CLI): project A's vm1 on host1 and vm2 on host2 ping each
+    other over their network's VXLAN segment between the hosts (both in
+    the default security group, whose members may reach each other); vm2
+    cannot ping vm3, on the same network and host but in a group that lets
+    in only TCP 22; a server of project B, on a network of its own with
+    the same CIDR, cannot ping vm1. Each unreachable guest is known to be
+    up (it printed its address) before anyone pings it."""
+    host1, host2 = two_hosts.hosts
+    cloud.hypervisors()
+    image_id = cloud.test_guest().image_id
+    cli, sdk = cloud.cli, cloud.deployment.sdk()
+    sdk_b = _project_sdk(cloud, 'user:projectB-%s' % harness.random_suffix())
+    suffix = harness.random_suffix()
+    network = 'nth-ping-a-%s' % suffix
+    made = []  # (proxy, resource) to delete, the last made first
+    servers = []
+    try:
+        flavor = sdk.compute.create_flavor(name='nth.ping-%s' % suffix, ram=128, vcpus=1, disk=1)
+        made.append((sdk.compute.delete_flavor, flavor))
+        network_id = cli.json('network', 'create', network)['id']
+        made.append((sdk.network.delete_network, network_id))
+        cli.run('subnet', 'create', '--network', network, '--subnet-range', '10.44.0.0/24',
+                network + '-sub')
+        # vm2's port is made first: vm1's host lets its address in (a member
+        # of vm1's default group) from the start.
+        port2 = sdk.network.create_port(network_id=network_id, name=network + '-vm2')
+        made.append((sdk.network.delete_port, port2))
+        ssh_only = sdk.network.create_security_group(name='nth-ssh-only-%s' % suffix)
+        made.append((sdk.network.delete_security_group, ssh_only))
+        sdk.network.create_security_group_rule(
+            security_group_id=ssh_only.id, direction='ingress', ethertype='IPv4',
+            protocol='tcp', port_range_min=22, port_range_max=22)
+        port3 = sdk.network.create_port(network_id=network_id, name=network + '-vm3',
+                                        security_group_ids=[ssh_only.id])
+        made.append((sdk.network.delete_port, port3))
+        vm2_address = port2.fixed_ips[0]['ip_address']
+        vm3_address = port3.fixed_ips[0]['ip_address']
+        keypair = sdk.compute.create_keypair(name='nth-ping-%s' % suffix,
+                                             public_key=_public_key())
+        made.append((sdk.compute.delete_keypair, keypair))
+
+        vm3 = _create_server(sdk, 'nth-ping-vm3', image_id, flavor.id, {'port': port3.id},
+                             '', host2)
+        servers.append((sdk, vm3))
+        user_data = tmp_path / 'vm1.txt'
+        user_data.write_text(_ping_user_data((vm2_address, PING_WAIT)))
+        vm1 = cli.json('server', 'create', '--image', image_id, '--flavor', flavor.id,
+                       '--network', network, '--key-name', keypair.name,
+                       '--user-data', user_data, '--availability-zone',
+                       'nova:%s' % host1.hostname, '--wait', 'nth-ping-vm1')
+        servers.append((sdk, sdk.compute.get_server(vm1['id'])))
+        [vm1_address] = cli.json('server', 'show', vm1['id'])['addresses'][network]
+        _wait_for_address(cloud, vm1['id'], vm1_address)
+        _wait_for_address(cloud, vm3.id, _address_of(sdk, vm3, network))
+        # The network's segment spans both hosts: a VXLAN device on its
+        # bridge on each ([network] tunnel_local_ip).
+        for host in (host1, host2):
+            ports = host.run('ip', '-o', 'link', 'show', 'master',
+                             model.bridge_name(network_id)).stdout
+            assert 'vxlan-' in ports, (host.name, ports)
+
+        # Project B: the same CIDR, so vm1's address is on its link too.
+        network_b = sdk_b.network.create_network(name='nth-ping-b-%s' % suffix)
+        made.append((sdk_b.network.delete_network, network_b))
+        sdk_b.network.create_subnet(network_id=network_b.id, ip_version=4,
+                                    cidr='10.44.0.0/24',
+                                    allocation_pools=[{'start': '10.44.0.200',
+                                                       'end': '10.44.0.250'}])
+        images_b = _upload_test_guest(sdk_b, tmp_path)
+        made.extend((sdk_b.image.delete_image, image) for image in reversed(images_b))
+
+        vm2 = _create_server(sdk, 'nth-ping-vm2', image_id, flavor.id, {'port': port2.id},
+                             _ping_user_data((vm1_address, PING_WAIT),
+                                             (vm3_address, PING_WAIT_UNREACHABLE)), host2)
+        servers.append((sdk, vm2))
+        server_b = _create_server(sdk_b, 'nth-ping-b', images_b[0].id, flavor.id,
+                                  {'uuid': network_b.id},
+                                  _ping_user_data((vm1_address, PING_WAIT_UNREACHABLE)))
+        servers.append((sdk_b, server_b))
+        _wait_for_address(cloud, server_b.id, _address_of(sdk_b, server_b, network_b.name))
+
+        assert _ping_results(cloud, vm2.id, [vm1_address, vm3_address]) == {
+            vm1_address: 'OK', vm3_address: 'FAILED'}
+        assert _ping_results(cloud, vm1['id'], [vm2_address]) == {vm2_address: 'OK'}
+        assert _ping_results(cloud, server_b.id, [vm1_address]) == {vm1_address: 'FAILED'}
+        placed = {server.name: sdk.compute.get_server(server.id).compute_host
+                  for _proxy, server in servers[:3]}
+        assert placed == {'nth-ping-vm1': host1.hostname, 'nth-ping-vm2': host2.hostname,
+                          'nth-ping-vm3': host2.hostname}
+    finally:
+        for proxy, server in servers:
+            proxy.compute.delete_server(server, ignore_missing=True)
+        for proxy, server in servers:
+            proxy.compute.wait_for_delete(server, wait=60, interval=1)
+        for delete, resource in reversed(made):
+            delete(resource, ignore_missing=True)
+
+
+def _dnsmasq_argv(network_id):
+    """The command line of the network's dnsmasq, None when none serves it
+    (read from /proc: ``ps`` cuts long command lines to the terminal's
+    width)."""
+    for cmdline in pathlib.Path('/proc').glob('[0-9]*/cmdline'):
+        try:
+            argv = cmdline.read_bytes().decode(errors='replace').split('\0')
+        except OSError:
+            continue  # gone meanwhile
+        if argv[0].endswith('dnsmasq') and network_id in ''.join(argv):
+            return argv
+    return None
+
+
+def _dnsmasq_hosts(network_id):
+    """The DHCP host file of the network's dnsmasq, '' when no dnsmasq
+    serves the network."""
+    argv = _dnsmasq_argv(network_id)
+    if argv is None:
+        return ''
+    [path] = [arg.split('=', 1)[1] for arg in argv if arg.startswith('--dhcp-hostsfile=')]
+    return pathlib.Path(path).read_text()
+
+
+def test_a_hot_plugged_port_is_plumbed_on_its_host_and_unplumbed_after_its_detach(
+        cloud, two_hosts):
+    """os-interface on a real host (``openstack server add port`` /
+    ``server remove port``): the port's tap on its network's bridge, its
+    MAC and address in dnsmasq's host file, its rules in the firewall,
+    all there when the attach returns; the bridge, dnsmasq and rules gone
+    when the detach returns (the server's only port on that network)."""
+    host = two_hosts.hosts[0]
+    cloud.hypervisors()
+    sdk = cloud.deployment.sdk()
+    suffix = harness.random_suffix()
+    flavor = sdk.compute.create_flavor(name='nth.hotplug-%s' % suffix, ram=128, vcpus=1,
+                                       disk=1)
+    network = sdk.network.create_network(name='nth-hotplug-%s' % suffix)
+    sdk.network.create_subnet(network_id=network.id, ip_version=4, cidr='10.45.0.0/24')
+    port = sdk.network.create_port(network_id=network.id)
+    server = sdk.compute.create_server(name='nth-hotplug', image_id=cloud.test_guest().image_id,
+                                       flavor_id=flavor.id, networks='none',
+                                       availability_zone='nova:%s' % host.hostname)
+    try:
+        server = sdk.compute.wait_for_server(server, status='ACTIVE', wait=BOOT_TIMEOUT,
+                                             interval=1)
+        bridge, tap = model.bridge_name(network.id), model.device_name(port.id)
+
+        cloud.cli.run('server', 'add', 'port', server.id, port.id)
+
+        assert tap in host.run('ip', '-o', 'link', 'show', 'master', bridge).stdout
+        assert '%s,%s' % (port.mac_address, port.fixed_ips[0]['ip_address']) in \
+            _dnsmasq_hosts(network.id)
+        ruleset = host.run('nft', 'list', 'ruleset').stdout
+        assert tap in ruleset and port.mac_address in ruleset
+
+        cloud.cli.run('server', 'remove', 'port', server.id, port.id)
+
+        assert bridge not in host.run('ip', '-o', 'link').stdout
+        assert _dnsmasq_hosts(network.id) == ''
+        assert tap not in host.run('nft', 'list', 'ruleset').stdout
+        assert sdk.network.get_port(port.id).device_id == ''
+    finally:
+        sdk.compute.delete_server(server, ignore_missing=True)
+        sdk.compute.wait_for_delete(server, wait=60, interval=1)
+        sdk.network.delete_port(port, ignore_missing=True)
+        sdk.network.delete_network(network, ignore_missing=True)
+        sdk.compute.delete_flavor(flavor, ignore_missing=True)

@@ -31,6 +31,22 @@ class Conductor:
                            expected))
         return {'uuid': uuid, 'host': 'h1', 'task_state': None}
 
+    def move_step(self, context, migration_id, migration_values=None, instance_uuid=None,
+                  values=None, expected=None, events=None, fault=None, claim=None,
+                  needs_migration=False):
+        """The writes of one step in the order the conductor makes them
+        (nova_conductor/move_steps.py)."""
+        if claim and 'move' in claim:
+            self.move_allocations(context, *claim['move'])
+        migration = (self.migration_update(context, migration_id, migration_values)
+                     if migration_values else None)
+        if fault:
+            self.instance_fault_create(context, instance_uuid, **fault)
+        instance = None
+        if values is not None:
+            instance = self.instance_update(context, instance_uuid, values, expected)
+        return {'migration': migration, 'instance': instance}
+
 
 class Driver:
     def __init__(self, uuids):

@@ -4,10 +4,12 @@ dnsmasq files and command line, the commands plugging and unplugging run
 import os
 import xml.etree.ElementTree as ET
 
+import oslo_messaging as messaging
 import pytest
 
 from nova_common.conf import CONF
 from nova_common import exception
+from nova_common.network import model
 from nova_compute.network import dhcp
 from nova_compute.network import firewall
 from nova_compute.network import plumbing
@@ -263,14 +265,34 @@ class _Driver:
     needs_host_networking = True
 
 
-class _Conductor:
+class _OldConductor:
+    """A conductor before 1.13: network_info per server only; every
+    server's ports are ``answer`` (or it raises ``answer``)."""
+
     def __init__(self, answer):
         self.answer = answer
+        self.asked = []
 
     def network_info(self, context, instance_uuid, host, serves_dhcp=True):
+        self.asked.append(('network_info', instance_uuid))
         if isinstance(self.answer, Exception):
             raise self.answer
         return self.answer
+
+    def changed_network_info(self, context, host, fingerprints, serves_dhcp=True):
+        raise messaging.UnsupportedVersion('1.13')
+
+
+class _Conductor(_OldConductor):
+    """changed_network_info compared as nova_conductor/network_info.py
+    does, over the same ``answer``."""
+
+    def changed_network_info(self, context, host, fingerprints, serves_dhcp=True):
+        self.asked.append(('changed_network_info', sorted(fingerprints)))
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return {uuid: self.answer for uuid, digest in fingerprints.items()
+                if self.answer and model.fingerprint(self.answer) != digest}
 
 
 def test_refresh_replugs_servers_whose_ports_changed(tmp_path, monkeypatch):
@@ -284,8 +306,10 @@ def test_refresh_replugs_servers_whose_ports_changed(tmp_path, monkeypatch):
 
     for unchanged in ([plugged], [], RuntimeError('conductor away')):
         before = len(runner.commands)
-        vifs.refresh(None, 'host-a', _Driver(), _Conductor(unchanged))
+        conductor = _Conductor(unchanged)
+        vifs.refresh(None, 'host-a', _Driver(), conductor)
         assert len(runner.commands) == before
+        assert conductor.asked == [('changed_network_info', ['vm-1'])]
     vifs.refresh(None, 'host-a', _Driver(), _Conductor([grown]))
     assert networking.plugged()['vm-1'] == [grown]
     last_script = [data for argv, data in runner.commands if argv[0] == 'nft'][-1]
@@ -294,3 +318,22 @@ def test_refresh_replugs_servers_whose_ports_changed(tmp_path, monkeypatch):
     networking.unplug('vm-1')
     vifs.refresh(None, 'host-a', _Driver(), _Conductor([grown]))
     assert networking.plugged() == {}
+
+
+@pytest.mark.parametrize('conductor_class', [_Conductor, _OldConductor])
+def test_refresh_asks_once_a_period_or_per_server_of_an_older_conductor(
+        tmp_path, monkeypatch, conductor_class):
+    from nova_compute import vifs
+    runner = RecordingRunner()
+    networking = plumbing.HostNetworking(runner, str(tmp_path))
+    monkeypatch.setattr(vifs, 'host_networking', lambda: networking)
+    plugged = _vif(rules=[_rule(group=GROUP)], members=['10.42.0.10'])
+    for uuid in ('vm-1', 'vm-2', 'vm-3'):
+        networking.plug(uuid, [plugged])
+    grown = _vif(rules=[_rule(group=GROUP)], members=['10.42.0.10', '10.42.0.77'])
+    conductor = conductor_class([grown])
+    vifs.refresh(None, 'host-a', _Driver(), conductor)
+    assert networking.plugged() == {'vm-1': [grown], 'vm-2': [grown], 'vm-3': [grown]}
+    assert conductor.asked == (
+        [('changed_network_info', ['vm-1', 'vm-2', 'vm-3'])] if conductor_class is _Conductor
+        else [('network_info', uuid) for uuid in ('vm-1', 'vm-2', 'vm-3')])

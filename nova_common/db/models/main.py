@@ -214,6 +214,13 @@ class Migration(BASE, _Base):
     hidden = Column(Boolean, default=False)
     user_id = Column(String(255))
     project_id = Column(String(255))
+    # A live migration's progress (bytes), from the hypervisor's job info.
+    memory_total = Column(BigInteger, nullable=True)
+    memory_processed = Column(BigInteger, nullable=True)
+    memory_remaining = Column(BigInteger, nullable=True)
+    disk_total = Column(BigInteger, nullable=True)
+    disk_processed = Column(BigInteger, nullable=True)
+    disk_remaining = Column(BigInteger, nullable=True)
 
 
 class ConsoleAuthToken(BASE, models.TimestampMixin, models.ModelBase):

@@ -26,7 +26,9 @@ VIRT_TYPES = ('qemu', 'kvm')
 DISK_BUSES = ('virtio', 'scsi', 'sata', 'ide')
 DISK_FORMATS = ('qcow2', 'raw')
 DISK_DEVICES = ('disk', 'cdrom')
-INTERFACE_KINDS = ('user', 'network', 'bridge')
+INTERFACE_KINDS = ('user', 'network', 'bridge', 'ethernet')
+# Kinds whose tap libvirt makes without a source to connect it to.
+SOURCELESS_KINDS = ('user', 'ethernet')
 
 _NOT_XML_CHAR = re.compile('[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
 _TARGET_DEV = re.compile(r'^(vd|sd|hd)[a-z]{1,2}$')
@@ -80,8 +82,10 @@ class Disk:
 @dataclasses.dataclass(frozen=True)
 class Interface:
     """A network interface: ``user`` (QEMU's user-mode stack), a libvirt
-    ``network`` by name, or a host ``bridge`` by name (``source``);
-    ``target_dev``: the host's tap device name (a port's tap<id[:11]>)."""
+    ``network`` by name, a host ``bridge`` by name (``source``), or
+    ``ethernet``: a bare tap that the compute connects itself
+    (nova_compute/virt/libvirt/taps.py); ``target_dev``: the host's tap
+    device name (a port's tap<id[:11]>)."""
     kind: str = 'user'
     source: str | None = None
     mac: str | None = None
@@ -250,7 +254,7 @@ def _validate_interfaces(interfaces):
     for interface in interfaces:
         _require(interface.kind in INTERFACE_KINDS,
                  'interface kind must be one of %s' % (INTERFACE_KINDS,))
-        _require(interface.kind == 'user' or interface.source,
+        _require(interface.kind in SOURCELESS_KINDS or interface.source,
                  'a %s interface needs a source' % interface.kind)
         _require(interface.mac is None or _MAC.match(interface.mac),
                  'bad MAC address %r' % (interface.mac,))

@@ -11,6 +11,7 @@ import libvirt
 
 from nova_common import compute_states as states
 from nova_common import exception
+from nova_compute.virt.libvirt import taps
 
 POLL_INTERVAL = 0.05
 # How long a state change libvirt itself carries out (start, pause, stop)
@@ -69,13 +70,16 @@ def _require(domain, wanted, action):
 
 def start(domain):
     """Boot a shut-off domain (restoring its managed save image when it has
-    one) and wait until it runs; a paused domain is resumed."""
+    one) and wait until it runs; a paused domain is resumed. The taps
+    libvirtd made for it go where the host side of networking is
+    (taps.adopt)."""
     state = libvirt_state(domain)
     if state == libvirt.VIR_DOMAIN_PAUSED:
         domain.resume()
     elif state in (libvirt.VIR_DOMAIN_SHUTOFF, libvirt.VIR_DOMAIN_CRASHED):
         domain.createWithFlags(0)
     _require(domain, (libvirt.VIR_DOMAIN_RUNNING, libvirt.VIR_DOMAIN_BLOCKED), 'start')
+    taps.adopt(domain)
 
 
 def hard_stop(domain):

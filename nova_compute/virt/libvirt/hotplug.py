@@ -9,15 +9,14 @@ import libvirt
 
 from nova_common import exception
 from nova_compute.virt.libvirt import config
+from nova_compute.virt.libvirt import taps
 
 
 def _xml(instance, vif):
     network = vif.get('network') or {}
     if not network.get('bridge') or not vif.get('devname') or not vif.get('address'):
         raise exception.AttachInterfaceNotSupported(instance_uuid=instance['uuid'])
-    return config.interface_xml(config.Interface(
-        kind='bridge', source=network['bridge'], mac=vif['address'],
-        target_dev=vif['devname'], mtu=network.get('mtu')))
+    return config.interface_xml(taps.interface(vif))
 
 
 def _flags(domain):
@@ -28,7 +27,10 @@ def _flags(domain):
 
 
 def attach(domain, instance, vif):
-    domain.attachDeviceFlags(_xml(instance, vif), _flags(domain))
+    flags = _flags(domain)
+    domain.attachDeviceFlags(_xml(instance, vif), flags)
+    if flags & libvirt.VIR_DOMAIN_AFFECT_LIVE:
+        taps.adopt(domain, [vif])
 
 
 def detach(domain, instance, vif):

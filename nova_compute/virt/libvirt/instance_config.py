@@ -9,6 +9,7 @@ from nova_common.conf import CONF
 from nova_compute import vifs
 from nova_compute.virt.libvirt import config
 from nova_compute.virt.libvirt import instance_files
+from nova_compute.virt.libvirt import taps
 
 SYSTEM_METADATA_IMAGE_PREFIX = 'image_'
 
@@ -68,16 +69,14 @@ def config_drive_disks(uuid):
 
 
 def interfaces(instance):
-    """One bridge interface per port of the instance's network_info (the
-    one the compute fetched, else the one plugged on this host before: a
-    rebuild or rescue keeps the guest's NICs), with the port's MAC and tap."""
+    """One interface per port of the instance's network_info (the one the
+    compute fetched, else the one plugged on this host before: a rebuild
+    or rescue keeps the guest's NICs), with the port's MAC and tap, on its
+    network's bridge (taps.interface)."""
     network_info = instance.get('network_info')
     if network_info is None:
         network_info = vifs.plugged_network_info(instance['uuid']) or []
-    return tuple(config.Interface(kind='bridge', source=vif['network']['bridge'],
-                                  mac=vif['address'], target_dev=vif['devname'],
-                                  mtu=vif['network'].get('mtu'))
-                 for vif in network_info)
+    return tuple(taps.interface(vif) for vif in network_info)
 
 
 def guest(instance, properties, context=None):

@@ -49,7 +49,10 @@ def test_network_info_of_a_server(cloud):
     net = vif['network']
     assert (net['id'], net['label'], net['bridge']) == (
         network['id'], 'net1', 'brq' + network['id'][:11])
-    assert net['segmentation'] == {'type': 'vxlan', 'id': model.vni(network['id'])}
+    stored = helpers.call(cloud, 'GET', '/networks/' + network['id'], token='admin:admin',
+                          status=200).json['network']
+    assert net['segmentation'] == {'type': 'vxlan',
+                                   'id': stored['provider:segmentation_id']}
     assert 1 <= net['segmentation']['id'] < 2 ** 24
     [sub] = net['subnets']
     assert (sub['cidr'], sub['gateway'], sub['dns'], sub['enable_dhcp']) == (

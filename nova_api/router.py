@@ -21,6 +21,7 @@ from nova_api import microversion
 from nova_api import validation
 from nova_common.db import engines
 from nova_common import exception
+from nova_common import rpc
 from nova_common.metrics import api as api_metrics
 
 LOG = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ DATABASE_UNAVAILABLE = 'The database is unavailable. Please retry the request la
 _INFRASTRUCTURE_FAULTS = (
     (oslo_messaging.MessagingTimeout, 503,
      'A service did not answer in time. Please retry the request later.'),
-    (oslo_messaging.MessageDeliveryFailure, 503,
+    (rpc.BUS_UNREACHABLE, 503,
      'The message bus is unavailable. Please retry the request later.'),
     (db_exc.DBDuplicateEntry, 409,
      'Another request changed the same resource at the same time. Please retry.'),

@@ -8,6 +8,8 @@ of the all-in-one works only because clients and servers share it.
 """
 import threading
 
+import amqp.exceptions
+import kombu.exceptions
 from oslo_config import cfg
 import oslo_messaging as messaging
 from oslo_messaging.rpc import dispatcher
@@ -22,6 +24,13 @@ CONF = cfg.CONF
 _lock = threading.Lock()
 _transports = {}
 _notifier = None
+
+# What a call or a cast raises when the message bus cannot take the
+# message: oslo.messaging's own errors and, while a broker is going away,
+# the socket and AMQP errors of a connection being opened, which kombu
+# lets through. Whoever catches these knows the message was not sent.
+BUS_UNREACHABLE = (messaging.MessagingException, ConnectionError,
+                   amqp.exceptions.AMQPError, kombu.exceptions.KombuError)
 
 DEFAULT_CALL_TIMEOUT = 60
 

@@ -6,7 +6,6 @@ import re
 import secrets
 
 from oslo_log import log as logging
-import oslo_messaging as messaging
 from oslo_utils import strutils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
@@ -23,6 +22,7 @@ from nova_common.db.api import request_specs
 from nova_common.db.api import server_groups
 from nova_common.db import engines
 from nova_common import exception
+from nova_common import rpc
 from nova_common import hooks
 from nova_common.image import api as image_api
 from nova_common.network import api as network_api
@@ -342,7 +342,7 @@ def create_servers(context, body, version):
     except exception.Forbidden:  # OverQuota, or too many servers in the group
         _undo(context, instances)
         raise
-    except messaging.MessagingException as error:
+    except rpc.BUS_UNREACHABLE as error:
         _undo(context, instances)
         LOG.error('Could not reach the conductor: %s', error)
         raise exception.ServiceUnavailable(reason='the conductor cannot be reached')

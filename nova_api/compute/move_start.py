@@ -10,7 +10,6 @@ gets 503.
 import dataclasses
 
 from oslo_log import log as logging
-import oslo_messaging as messaging
 
 from nova_common import context as nova_context
 from nova_common.db.api import instance_actions
@@ -18,6 +17,7 @@ from nova_common.db.api import instances
 from nova_common.db.api import migrations
 from nova_common.db import engines
 from nova_common import exception
+from nova_common import rpc
 
 LOG = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def start(context, cell, instance, move, ask_conductor, values=None,
                                     migration_values or {}, system_metadata)
         try:
             ask_conductor(updated, migration)
-        except messaging.MessagingException as error:
+        except rpc.BUS_UNREACHABLE as error:
             LOG.error('Could not reach the conductor to start %s of %s: %s',
                       move.action, instance['uuid'], error)
             _undo(cell_context, instance['uuid'], move, migration)

@@ -20,7 +20,6 @@ them (it fails a request whose certificates cannot be validated).
 import secrets
 
 from oslo_log import log as logging
-import oslo_messaging as messaging
 from oslo_utils import strutils
 
 from nova_api.compute import create
@@ -35,6 +34,7 @@ from nova_common.db.api import instances
 from nova_common.db.api import request_specs
 from nova_common.db import engines
 from nova_common import exception
+from nova_common import rpc
 from nova_common import quota
 from nova_conductor import rpcapi as conductor_rpcapi
 
@@ -157,7 +157,7 @@ def rebuild(context, instance, args):
         conductor_rpcapi.ConductorAPI().rebuild_instance(
             context, cell['uuid'], updated, new_image, image_changed,
             strutils.bool_from_string(args.get('preserve_ephemeral', False)), rollback)
-    except messaging.MessagingException as error:
+    except rpc.BUS_UNREACHABLE as error:
         LOG.error('Could not reach the conductor to rebuild %s: %s', uuid, error)
         _undo(context, cell, uuid, rollback)
         if spec is not None:

@@ -3,6 +3,8 @@ scheduler and compute managers over the in-memory transport, SQLite
 databases, the fake driver. Boot, reschedule, no valid host, delete, and
 the bad inputs that must leave nothing behind."""
 
+import amqp.exceptions
+import oslo_messaging as messaging
 import pytest
 
 from nova_common.cmd import compute as compute_cmd
@@ -15,6 +17,7 @@ from nova_common.db.api import ledger
 from nova_common.db import engines
 from nova_common.db.models import api as api_models
 from nova_common.db.models import main as main_models
+from nova_conductor import rpcapi as conductor_rpcapi
 from tests.functional.cloud_helpers import add_flavor_and_image
 from tests.functional.cloud_helpers import wait_for
 
@@ -147,6 +150,24 @@ def test_bad_requests_leave_nothing_behind(running):
     boot(running, bogus='field', status=400)
     running.put('/v2.1/os-quota-sets/demo', {'quota_set': {'instances': 1}}, status=200)
     boot(running, min_count=2, max_count=2, status=403)
+    assert leftovers(running) == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize('error', [
+    ConnectionResetError(104, 'Connection reset by peer'),
+    amqp.exceptions.RecoverableConnectionError('unknown error'),
+    messaging.MessageDeliveryFailure('no broker'),
+])
+def test_a_bus_going_away_under_a_create_is_503_and_leaves_nothing(running, monkeypatch,
+                                                                     error):
+    """A broker shutting down while nova-api opens a connection for the
+    cast: kombu lets the socket's or AMQP's error through."""
+    def cast_fails(*args, **kwargs):
+        raise error
+    monkeypatch.setattr(conductor_rpcapi.ConductorAPI, 'schedule_and_build_instances',
+                        cast_fails)
+    fault = boot(running, status=503).json['serviceUnavailable']
+    assert fault['code'] == 503 and 'cannot be reached' in fault['message'], fault
     assert leftovers(running) == (0, 0, 0, 0)
 
 

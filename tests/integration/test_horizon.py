@@ -19,7 +19,9 @@ from tests.integration import conftest
 from tests.integration import harness
 from tests.integration import horizon_cloud
 
-PAGE_TIMEOUT = 30
+# Seconds a page (or a click that loads one) may take: Horizon is a
+# Django development server sharing two cores with the rest of the suite.
+PAGE_TIMEOUT = 60
 # Horizon's error markup: Django messages and Angular toasts of level error
 # (both .alert-danger), and the title of its 500 page.
 ERROR_SELECTOR = '.alert-danger, .alert-error, .messages .error'

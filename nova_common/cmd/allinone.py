@@ -137,12 +137,13 @@ def release_guest_network_namespace(name):
     have ports plugged there."""
     from nova_common.conf import CONF
     from nova_compute import vifs
-    plugged = vifs.host_networking().plugged()
     try:
+        plugged = vifs.host_networking().plugged()
         removed = allinone_netns.remove_when_unused(name, plugged,
                                                     CONF.network.host_state_path)
-    except allinone_netns.NamespaceError as error:
-        print('Removing network namespace %s failed: %s' % (name, error), flush=True)
+    except Exception as error:  # noqa: BLE001 - at exit: say what is left, exit cleanly
+        print('Removing network namespace %s failed (remove it with `ip netns delete %s` '
+              'once no guest uses it): %s' % (name, name, error), flush=True)
         return
     if removed:
         print('Removed network namespace %s' % name, flush=True)

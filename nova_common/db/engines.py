@@ -21,10 +21,23 @@ from sqlalchemy import event
 from nova_common.conf import CONF
 from nova_common import exception
 
+def deadlocked(error):
+    """Whether ``error`` is a deadlock or was raised while rolling back
+    after one: on MySQL a deadlock rolls the whole transaction back,
+    savepoints and all, so a savepoint's own rollback then fails
+    ("SAVEPOINT ... does not exist") and hides the deadlock."""
+    while error is not None:
+        if isinstance(error, db_exc.DBDeadlock):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 # Decorates a function that runs one whole transaction: a deadlock (MySQL
 # picks a victim among transactions locking rows in opposite orders) runs it
 # again from the start, as Nova's database API does.
-retry_on_deadlock = oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
+retry_on_deadlock = oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True,
+                                              exception_checker=deadlocked)
 
 # Decorates a create-or-update transaction: when a concurrent request
 # inserted the same unique key first, run it again (it then updates).

@@ -112,7 +112,7 @@ def create(context, project_id, values):
         try:
             return _create(context, network_id, project_id, values, requested)
         except db_exc.DBError as error:
-            if not segments_db.deadlocked(error):
+            if not engines.deadlocked(error):
                 raise
             time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
     raise exceptions.ConcurrentChange()

@@ -10,8 +10,8 @@ answered 409 when taken.
 
 On MySQL a deadlock rolls the whole transaction back, savepoint and all:
 the savepoint's own rollback then fails ("SAVEPOINT ... does not exist")
-and hides the deadlock; ``deadlocked`` tells such an error, so that the
-create is run again as after any deadlock.
+and hides the deadlock; ``engines.deadlocked`` tells such an error, so
+that the create is run again as after any deadlock.
 """
 from oslo_db import exception as db_exc
 
@@ -19,16 +19,6 @@ from nova_common.conf import CONF
 from nova_network.db import models
 from nova_network import exceptions
 from nova_network import segments
-
-
-def deadlocked(error):
-    """Whether ``error`` is a deadlock, or was raised while rolling back
-    after one."""
-    while error is not None:
-        if isinstance(error, db_exc.DBDeadlock):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
 
 
 def provider_attributes(row):

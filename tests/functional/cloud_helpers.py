@@ -4,6 +4,7 @@ needs, and a cloud with a compute on each of several hosts."""
 import contextlib
 import time
 
+from keystonemiddleware import auth_token
 import oslo_messaging as messaging
 from oslo_messaging.notify import _impl_test as test_notifications
 
@@ -96,3 +97,13 @@ def computes_on_hosts(cloud, hosts, new_compute=compute_service, flavors=(),
     finally:
         for daemon in list(cloud.computes.values())[::-1] + controllers[::-1]:
             daemon.stop()
+
+
+def use_keystone_auth():
+    """auth_strategy = keystone, with keystonemiddleware's options
+    registered and a Keystone address for its 401s."""
+    CONF.set_override('auth_strategy', 'keystone', group='api')
+    for group, opts in auth_token.list_opts():
+        CONF.register_opts(opts, group=group)
+    CONF.set_override('www_authenticate_uri', 'http://keystone.test/identity',
+                      group='keystone_authtoken')

@@ -1,29 +1,20 @@
 """Errors nova-api answers for the image service before the service sees
 the request (authentication, the outermost URL guard) come in Glance's
 format too, and an image member longer than Glance stores is a 400."""
-from keystonemiddleware import auth_token
 import pytest
 import webtest
 
 from nova_api import app as api_app
-from nova_common.conf import CONF
+from tests.functional.cloud_helpers import use_keystone_auth
 from tests.functional.test_image_app import assert_glance_error
 from tests.functional.test_image_app import cloud  # noqa: F401 - the fixture
 from tests.functional.test_image_app import create
 
 
-def _use_keystone():
-    CONF.set_override('auth_strategy', 'keystone', group='api')
-    for group, opts in auth_token.list_opts():
-        CONF.register_opts(opts, group=group)
-    CONF.set_override('www_authenticate_uri', 'http://keystone.test/identity',
-                      group='keystone_authtoken')
-
-
 @pytest.mark.parametrize('strategy', ['noauth2', 'keystone'])
 def test_a_request_without_credentials_gets_a_glance_401(cloud, strategy):
     if strategy == 'keystone':
-        _use_keystone()
+        use_keystone_auth()
     app = webtest.TestApp(api_app.build())
     for method in ('GET', 'POST', 'DELETE'):
         response = app.request('/image/v2/images', method=method, expect_errors=True)

@@ -1,6 +1,5 @@
 """auth_strategy=keystone: keystonemiddleware in front, and the context
 built from the identity headers it sets."""
-from keystonemiddleware import auth_token
 import webob
 import webtest
 
@@ -8,14 +7,11 @@ from nova_api import app as api_app
 from nova_api import auth
 from nova_api import router
 from nova_common.conf import CONF
+from tests.functional.cloud_helpers import use_keystone_auth
 
 
 def test_missing_token_gets_a_nova_401(cloud):
-    CONF.set_override('auth_strategy', 'keystone', group='api')
-    for group, opts in auth_token.list_opts():
-        CONF.register_opts(opts, group=group)
-    CONF.set_override('www_authenticate_uri', 'http://keystone.test/identity',
-                      group='keystone_authtoken')
+    use_keystone_auth()
     app = webtest.TestApp(api_app.build())
     resp = app.get('/v2.1/flavors', expect_errors=True)
     assert resp.status_int == 401

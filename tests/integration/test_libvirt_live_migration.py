@@ -18,33 +18,15 @@ import time
 
 import pytest
 
-from tests.integration import harness
 from tests.integration import libvirt_cloud
 from tests.integration import shared_ns
+from tests.integration.test_ns_hosts import cloud  # noqa: F401 - the fixtures
 from tests.integration.test_ns_hosts import read_console
+from tests.integration.test_ns_hosts import two_hosts  # noqa: F401
 from tests.integration.test_ns_hosts import UPTIME
 
 pytestmark = pytest.mark.xdist_group(shared_ns.GROUP)
 MARKER = re.compile(r'NOVA-TEST-GUEST-MARKER-WRITTEN: (MARKER-[0-9a-f]+)')
-
-
-@pytest.fixture(scope='module')
-def libvirt():
-    try:
-        import libvirt as libvirt_module
-    except ImportError:
-        harness.require(False, 'libvirt-python is not installed')
-    return libvirt_module
-
-
-@pytest.fixture
-def two_hosts(ns_two_hosts):
-    return ns_two_hosts
-
-
-@pytest.fixture
-def cloud(ns_cloud):
-    return ns_cloud
 
 
 def _running_vms(cloud):

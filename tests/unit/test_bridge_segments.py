@@ -7,8 +7,8 @@ from oslo_db import exception as db_exc
 import pytest
 
 from nova_common.conf import CONF
+from nova_common.db import engines
 from nova_compute.network import bridge
-from nova_network.db import segments as segments_db
 from nova_network import segments
 
 BRIDGE = 'brq5e0c6a2b-7d'
@@ -134,7 +134,7 @@ def test_a_failed_savepoint_rollback_after_a_deadlock_is_told_as_a_deadlock():
 
     savepoint_gone = raised(db_exc.DBError('SAVEPOINT sa_savepoint_1 does not exist'),
                             during=db_exc.DBDeadlock('Deadlock found'))
-    assert segments_db.deadlocked(savepoint_gone)
-    assert segments_db.deadlocked(db_exc.DBDeadlock('Deadlock found'))
-    assert not segments_db.deadlocked(raised(db_exc.DBError('SAVEPOINT gone')))
-    assert not segments_db.deadlocked(db_exc.DBDuplicateEntry(['x']))
+    assert engines.deadlocked(savepoint_gone)
+    assert engines.deadlocked(db_exc.DBDeadlock('Deadlock found'))
+    assert not engines.deadlocked(raised(db_exc.DBError('SAVEPOINT gone')))
+    assert not engines.deadlocked(db_exc.DBDuplicateEntry(['x']))

@@ -2,29 +2,20 @@
 the request (authentication, the outermost URL guard) come in Neutron's
 format too, and an identity longer than the databases store is refused
 before anything is written for it."""
-from keystonemiddleware import auth_token
 import pytest
 import sqlalchemy as sa
 import webtest
 
 from nova_api import app as api_app
-from nova_common.conf import CONF
 from nova_network.db import networks as networks_db
+from tests.functional.cloud_helpers import use_keystone_auth
 from tests.functional.network import helpers
-
-
-def _use_keystone():
-    CONF.set_override('auth_strategy', 'keystone', group='api')
-    for group, opts in auth_token.list_opts():
-        CONF.register_opts(opts, group=group)
-    CONF.set_override('www_authenticate_uri', 'http://keystone.test/identity',
-                      group='keystone_authtoken')
 
 
 @pytest.mark.parametrize('strategy', ['noauth2', 'keystone'])
 def test_a_request_without_credentials_gets_a_neutron_401(cloud, strategy):
     if strategy == 'keystone':
-        _use_keystone()
+        use_keystone_auth()
     app = webtest.TestApp(api_app.build())
     for method in ('GET', 'POST', 'DELETE'):
         response = app.request(helpers.BASE + '/networks', method=method, expect_errors=True)

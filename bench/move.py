@@ -16,7 +16,10 @@ conductor, scheduler, checks on both hosts, pre_live_migration) and the
 part after it ended (post steps on both hosts, the record writes); the
 source compute's step timings line splits them further. The nova
 daemons' CPU time per migration is printed too: unlike the wall-clock
-figures it hardly depends on what else the machine runs.
+figures it hardly depends on what else the machine runs. The services
+run at Nova's default intervals (heartbeats every 10 s, resource updates
+every 60 s); ``--test-intervals`` gives them the integration tests'
+one-second heartbeats, which keep the conductors busy throughout.
 
 ``cold``: the fake driver on two computes (compute1, compute2), each its
 own process like the other daemons. ``--servers`` servers are booted on
@@ -30,12 +33,13 @@ Needs RabbitMQ (guest/guest) and MariaDB (root, no password); ``live``
 also root, libvirtd and QEMU (tools/setup-libvirt.sh). From the
 repository root:
 
-    python bench/move.py live [--runs 5]
+    python bench/move.py live [--runs 9] [--test-intervals]
     python bench/move.py cold [--servers 100] [--runs 3]
 """
 import argparse
 import concurrent.futures
 import configparser
+import os
 import pathlib
 import re
 import statistics
@@ -52,6 +56,10 @@ from bench.real_services import machine  # noqa: E402
 from tests.integration import harness  # noqa: E402
 
 POLL = 0.25
+# ``live``: the control plane's service intervals, Nova's defaults
+# (``--test-intervals``: the integration tests' short ones).
+NOVA_LIVENESS = {'report_interval': 10, 'service_down_time': 60}
+NOVA_COMPUTE_INTERVALS = {'resource_update_interval': 60}
 # Cold: servers still ACTIVE with no task this long after their migrate
 # POST will not move (their migration was refused or failed).
 STALL_SECONDS = 60
@@ -136,16 +144,26 @@ def _live_migrate_once(cloud, endpoint, uuid, source, destination):
 
 
 def run_live(args):
+    from tests.integration import conftest
     from tests.integration import libvirt_cloud
     from tests.integration import ns_cloud
     from tests.integration import ns_hosts
 
+    if not args.test_intervals:
+        # Nova's default service intervals, not the tests' one-second
+        # heartbeats (which keep the conductors busy all along).
+        conftest.LIVENESS = dict(conftest.LIVENESS, **NOVA_LIVENESS)
     runs = []
     with libvirt_services(ns_hosts.require_tools) as (rabbitmq, mariadb), \
             tempfile.TemporaryDirectory(prefix='nova-move-bench-') as workdir, \
             ns_hosts.running(2) as hosts:
         print(machine(), flush=True)
-        cloud = ns_cloud.NsLibvirtCloud(workdir, rabbitmq, mariadb, hosts)
+        print('service intervals: %s' % ("the tests' (report_interval 1 s)" if args.test_intervals
+                                         else "Nova's defaults (report_interval 10 s, resource "
+                                              "updates 60 s)"), flush=True)
+        cloud = ns_cloud.NsLibvirtCloud(
+            workdir, rabbitmq, mariadb, hosts,
+            {} if args.test_intervals else {'compute': NOVA_COMPUTE_INTERVALS})
         try:
             cloud.hypervisors()
             endpoint = cloud.deployment.compute_endpoint
@@ -195,8 +213,9 @@ def run_live(args):
             ('api', 'POST answered (202)'),
             ('to_source', 'POST until the source compute has the request (API, conductor, '
                           'scheduler, checks on both hosts)'),
-            ('start', 'source: task checked, migration preparing'),
-            ('pre', 'pre_live_migration on the destination, migration running'),
+            ('start', 'source: until it asks the destination to prepare'),
+            ('pre', 'pre_live_migration on the destination (the source records its start '
+                    'meanwhile), migration running'),
             ('post', 'post steps on both hosts (the source logs them after the destination '
                      'answered)'),
             ('seen', 'then until the API poll (every %d ms) saw it' % (POLL * 1000))):
@@ -226,6 +245,17 @@ def _start_second_compute(deployment):
         return 'compute2' in harness.nova_manage(deployment.top, 'cell_v2',
                                                  'list_hosts').stdout
     harness.wait_until(mapped, 90, what='compute2 to be discovered')
+
+
+def _statements(deployment):
+    """MariaDB's count of statements run so far (all its clients')."""
+    connection = deployment.mariadb._connect()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW GLOBAL STATUS LIKE 'Questions'")
+            return int(cursor.fetchone()[1])
+    finally:
+        connection.close()
 
 
 def _servers(endpoint):
@@ -288,10 +318,23 @@ def run_cold(args):
                 lambda: len(call(endpoint, 'GET', '/os-hypervisors')['hypervisors']) == 2,
                 60, what='2 hypervisors')
             source, destination = 'compute1', 'compute2'
+            pids = dict(boot_bench.service_pids(), **{
+                name: daemon.process.pid for name, daemon in deployment.daemons.items()})
             for run in range(args.runs):
+                cpu_before = {name: boot_bench.cpu_seconds(pid) for name, pid in pids.items()}
+                statements_before = _statements(deployment)
                 verify, done = _cold_migrate_all(endpoint, uuids, destination, args.concurrency)
+                cpu = {name: boot_bench.cpu_seconds(pid) - cpu_before[name]
+                       for name, pid in pids.items()}
                 print('run %d %s -> %s: all VERIFY_RESIZE after %.1f s, all confirmed and '
-                      'ACTIVE after %.1f s' % (run + 1, source, destination, verify, done),
+                      'ACTIVE after %.1f s; load average %s' % (
+                          run + 1, source, destination, verify, done,
+                          ' '.join('%.1f' % value for value in os.getloadavg())), flush=True)
+                print('  CPU per move (ms; the polling lists included): %s; SQL statements '
+                      'per move (server-wide): %.0f' % (', '.join(
+                          '%s %.0f' % (name, 1000 * used / len(uuids))
+                          for name, used in sorted(cpu.items())),
+                          (_statements(deployment) - statements_before) / len(uuids)),
                       flush=True)
                 runs.append((verify, done))
                 source, destination = destination, source
@@ -311,12 +354,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('part', choices=('live', 'cold'))
     parser.add_argument('--runs', type=int, default=None,
-                        help='live migrations (default 5) or cold rounds (default 3)')
+                        help='live migrations (default 9) or cold rounds (default 3)')
     parser.add_argument('--servers', type=int, default=100)
     parser.add_argument('--concurrency', type=int, default=10)
+    parser.add_argument('--test-intervals', action='store_true',
+                        help="live: the tests' one-second service heartbeats instead of "
+                             "Nova's defaults")
     args = parser.parse_args()
     if args.part == 'live':
-        args.runs = args.runs or 5
+        args.runs = args.runs or 9
         run_live(args)
     else:
         args.runs = args.runs or 3

@@ -15,8 +15,8 @@ On the destination (calls from the conductor or the source):
   made is removed (the incoming guest, its files, its ports).
 
 On the source (casts):
-- ``live_migration``: migration ``preparing``, the destination's
-  pre_live_migration, migration ``running``, the driver's migration
+- ``live_migration``: migration ``preparing`` while the destination's
+  pre_live_migration runs, migration ``running``, the driver's migration
   monitored (progress in the instance's ``progress``, abort after
   ``[libvirt] live_migration_completion_timeout``, force_complete); then
   the post steps, or the rollback.
@@ -27,11 +27,12 @@ On the source (casts):
   ends ``cancelled`` before anything moved.
 
 Each step writes its records in one conductor call (move_step, 1.12):
-the source's start (task checked, migration ``preparing``), ``running``,
-the rollback, and the destination's take-over (instance, migration
-``completed``, the migration's claim freed). The source records the
-destination's check and pre_live_migration events with its own writes;
-the destination records them only when it fails.
+the source's start (task checked, migration ``preparing``: sent while
+the destination prepares, so that the two round trips overlap),
+``running``, the rollback, and the destination's take-over (instance,
+migration ``completed``, the migration's claim freed). The source records
+the destination's pre_live_migration event with its own writes; the
+destination records it only when it fails.
 
 A rollback leaves the server on its source as it was: the destination
 cleaned up, the instance's destination claim freed and the source claim
@@ -39,6 +40,7 @@ given back to it (one ledger transaction), its vm_state, no task, the
 migration ``error`` (a failed preparation), ``failed`` (a failed
 migration) or ``cancelled`` (an abort); a fault for the failures.
 """
+from concurrent import futures
 import sys
 import threading
 import time
@@ -63,6 +65,10 @@ _RUNNING = {}
 # migration id -> when an abort for it came before it ran here.
 _ABORT_REQUESTED = {}
 _RUNNING_LOCK = threading.Lock()
+# Steps that overlap with another of the same migration: the source's
+# start write with the destination's preparation, the destination's ports
+# with its files.
+_BACKGROUND = futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix='live-migration')
 # An abort kept this long without its migration arriving is dropped (the
 # conductor refused the migration meanwhile).
 ABORT_KEPT_SECONDS = 3600
@@ -128,9 +134,15 @@ class Steps:
             self._record(context, uuid, _event(event, 'start', self.host))
         lifecycle.announce(context, self.host, instance, 'live_migration_pre', 'start')
         try:
-            instance = vifs.plug(context, self.host, self.driver, self.conductor_api,
-                                 instance)
-            migrate_data = self.driver.pre_live_migration(context, instance, migrate_data)
+            # The ports (a conductor call, then the host side) while the
+            # driver makes the files: neither needs the other.
+            plugged = _BACKGROUND.submit(vifs.plug, context, self.host, self.driver,
+                                         self.conductor_api, instance)
+            try:
+                migrate_data = self.driver.pre_live_migration(context, instance,
+                                                              migrate_data)
+            finally:
+                instance = plugged.result()
         except Exception as error:
             self._record(context, uuid, _event(event, 'finish', self.host, 'Error',
                                                traceback.format_exc()))
@@ -145,7 +157,7 @@ class Steps:
     def post_live_migration_at_destination(self, context, instance, migration):
         """The instance taken over in one conductor call: the migration's
         (source) claim freed, the migration ``completed``, the instance
-        here with no task, the step's events (start and finish)."""
+        here with no task, the step's event."""
         uuid = instance['uuid']
         event = 'compute_post_live_migration_at_destination'
         # Not under the instance lock: the source holds it while it waits here.
@@ -162,8 +174,7 @@ class Steps:
              'power_state': self.driver.get_power_state(instance), 'task_state': None,
              'progress': 0},
             expected={'task_state': states.MIGRATING},
-            events=[_event(event, 'start', self.host),
-                    _event(event, 'finish', self.host, 'Success')],
+            events=[_event(event, 'finish', self.host, 'Success')],
             claim={'release': migration['uuid']})['instance']
         lifecycle.announce(context, self.host, instance, 'live_migration_post_dest', 'end')
         LOG.info('Instance %s arrived live on %s', uuid, self.host)
@@ -200,10 +211,7 @@ class Steps:
                     self._roll_back_here(context, instance, migration, monitor.aborted(),
                                          'cancelled')
                     return
-                instance = self._start(context, instance, migration)
-                if instance is not None:
-                    self._migrate(context, instance, migrate_data, migration, monitor,
-                                  received)
+                self._migrate(context, instance, migrate_data, migration, monitor, received)
             finally:
                 with _RUNNING_LOCK:
                     _RUNNING.pop(migration['id'], None)
@@ -218,9 +226,7 @@ class Steps:
             step = self.conductor_api.move_step(
                 context, migration['id'], {'status': 'preparing'}, uuid, {},
                 expected={'task_state': states.MIGRATING},
-                events=[_event('compute_live_migration', 'start', self.host),
-                        _event('compute_pre_live_migration', 'start',
-                               migration['dest_compute'])])
+                events=[_event('compute_live_migration', 'start', self.host)])
         except _SUPERSEDED as error:
             LOG.info('Not live-migrating %s: %s', uuid, error)
             self.conductor_api.move_step(context, migration['id'], {'status': 'error'},
@@ -235,18 +241,36 @@ class Steps:
         seconds of each step are logged for bench/move.py."""
         dest = migration['dest_compute']
         preparing = time.monotonic()
+        start = _BACKGROUND.submit(self._start, context, instance, migration)
         try:
+            # What the destination fetches from here (libvirt: the config drive).
+            migrate_data = self.driver.prepare_live_migration_at_source(
+                context, instance, migrate_data)
             migrate_data = self.compute_api.pre_live_migration(
                 context, dest, instance, migrate_data, migration, record_events=False)
         except Exception as error:  # noqa: BLE001 - back to the source as it was
-            self._roll_back(context, instance, migrate_data, migration, 'error', error)
+            if _started(start) is None:
+                self._clean_destination(context, instance, migrate_data, migration)
+            else:
+                self._roll_back(context, instance, migrate_data, migration, 'error', error)
             return
-        prepared = _event('compute_pre_live_migration', 'finish', dest, 'Success')
+        started = _started(start)
+        if isinstance(started, Exception):
+            self._roll_back(context, instance, migrate_data, migration, 'error', started)
+            return
+        if started is None:
+            self._clean_destination(context, instance, migrate_data, migration)
+            return
+        instance = started
+        # Its end alone, which records the start too: a start sent with the
+        # source's (concurrent) start could land after a failure the
+        # destination recorded.
+        prepared = [_event('compute_pre_live_migration', 'finish', dest, 'Success')]
         if monitor.should_abort():
             self._roll_back(context, instance, migrate_data, migration, 'cancelled',
-                            monitor.aborted(), events=[prepared])
+                            monitor.aborted(), events=prepared)
             return
-        self._set_migration(context, migration, 'running', events=[prepared])
+        self._set_migration(context, migration, 'running', events=prepared)
         migrating = time.monotonic()
         try:
             self.driver.live_migration(context, instance, dest, migrate_data, monitor)
@@ -263,6 +287,19 @@ class Steps:
                  'pre_live_migration %.3f s, driver %.3f s, post %.3f s', instance['uuid'],
                  dest, time.monotonic() - received, preparing - received,
                  migrating - preparing, migrated - migrating, time.monotonic() - migrated)
+
+    def _clean_destination(self, context, instance, migrate_data, migration):
+        try:
+            self.compute_api.rollback_live_migration_at_destination(
+                context, migration['dest_compute'], instance, migrate_data)
+        except Exception:  # noqa: BLE001 - the destination cleans up at its start-up
+            LOG.exception('Could not ask %s to clean up after %s', migration['dest_compute'],
+                          instance['uuid'])
+        try:  # and what this host offered it
+            self.driver.rollback_live_migration_at_source(context, instance, migrate_data)
+        except Exception:  # noqa: BLE001 - the rollback goes on
+            LOG.exception('Rolling back the live migration of %s on %s failed',
+                          instance['uuid'], self.host)
 
     def _post(self, context, instance, migrate_data, migration):
         """The guest runs on the destination: clean up here, then the
@@ -322,12 +359,7 @@ class Steps:
         LOG.warning('Live migration of %s to %s rolled back (%s): %s', uuid,
                     migration['dest_compute'], status, error)
         lifecycle.announce(context, self.host, instance, 'live_migration_rollback', 'start')
-        try:
-            self.compute_api.rollback_live_migration_at_destination(
-                context, migration['dest_compute'], instance, migrate_data)
-        except Exception:  # noqa: BLE001 - the destination cleans up at its start-up
-            LOG.exception('Could not ask %s to clean up after %s', migration['dest_compute'],
-                          uuid)
+        self._clean_destination(context, instance, migrate_data, migration)
         self._roll_back_here(context, instance, migration, error, status, details, events)
 
     def _roll_back_here(self, context, instance, migration, error, status='error',
@@ -431,6 +463,18 @@ class Steps:
                 context, migration['id'], {'status': status}))
         except exception.MigrationNotFound:
             LOG.info('Migration %s is gone; not marking it %s', migration['uuid'], status)
+
+
+def _started(start):
+    """The outcome of the source's start (a future of Steps._start): the
+    instance, None when the server moved on meanwhile (the start wrote
+    the migration's end), or the error that kept the start from being
+    written (the caller rolls back)."""
+    try:
+        return start.result()
+    except Exception as error:  # noqa: BLE001 - handed to the caller's rollback
+        LOG.warning('Recording the start of a live migration failed: %s', error)
+        return error
 
 
 def _fault(error, details, host):

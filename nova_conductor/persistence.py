@@ -120,7 +120,7 @@ def _record_event(context, uuid, event, phase, host=None, result=None, details=N
         instance_actions.event_start(context, uuid, context.request_id, event, host)
     else:
         instance_actions.event_finish(context, uuid, context.request_id, event, result,
-                                      traceback=details)
+                                      traceback=details, host=host)
 
 
 @engines.retry_on_db_error

@@ -64,6 +64,12 @@ default_opts = [
                      'destination (the scheduler then considers it like any other). '
                      'A cold migration always goes to another host. Read by the '
                      'super-conductor per request.'),
+    cfg.IntOpt('migrate_max_retries', default=-1, min=-1,
+               help='How many more destinations a live migration without a named host '
+                    'tries when the one the scheduler chose refuses in its checks '
+                    '(CPU comparison, block migration): -1 tries every host the '
+                    'scheduler finds, 0 none. Read by the super-conductor per '
+                    'request.'),
 ]
 
 

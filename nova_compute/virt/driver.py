@@ -188,6 +188,12 @@ class ComputeDriver:
     def cleanup_live_migration_destination_check(self, context, dest_check_data):
         """On the destination: remove what its check left (whatever the outcome)."""
 
+    def prepare_live_migration_at_source(self, context, instance, migrate_data):
+        """On the source, before the destination's pre_live_migration:
+        the migrate_data with what the destination is to fetch from here
+        (libvirt: its config drive); unchanged by default."""
+        return migrate_data
+
     def pre_live_migration(self, context, instance, migrate_data):
         """On the destination: directory, backing files and (block
         migration) empty disks ready; the migrate_data to give the source."""
@@ -211,6 +217,10 @@ class ComputeDriver:
     def rollback_live_migration_at_destination(self, context, instance, migrate_data):
         """On the destination: remove what pre_live_migration made."""
         raise NotImplementedError()
+
+    def rollback_live_migration_at_source(self, context, instance, migrate_data):
+        """On the source, the migration failed or cancelled: undo what
+        prepare_live_migration_at_source did; nothing by default."""
 
     def attach_interface(self, context, instance, vif):
         """Hot-plug the port ``vif`` (the network service's port dict, with

@@ -390,6 +390,11 @@ class FakeDriver(driver.ComputeDriver):
                            disk_total_bytes=0, disk_processed_bytes=0,
                            disk_remaining_bytes=0)
             if share >= 1.0:
+                # As libvirt undefines the source domain (UNDEFINE_SOURCE)
+                # when the migration completes: gone from here before the
+                # destination takes the instance over.
+                with self._lock:
+                    self.guests.pop(instance['uuid'], None)
                 return
             time.sleep(0.02)
 

@@ -15,15 +15,19 @@ The API has set task_state ``migrating`` and written the migration
    source left out. Either way the instance is claimed there;
 3. the destination's compute is asked ``check_can_live_migrate_destination``
    (it compares CPUs and decides block migration, and asks the source's
-   ``check_can_live_migrate_source`` in turn);
+   ``check_can_live_migrate_source`` in turn). When a destination the
+   scheduler chose refuses, its claim is freed and the scheduler asked
+   again without it, up to ``[DEFAULT] migrate_max_retries`` more times
+   (Nova's answer too); a named host's refusal ends the migration;
 4. the migration names the destination, and the source compute is asked
    to run the migration (nova_compute/live_migration.py).
 
 The records go with the writes this task makes anyway, so that the
 destination's check costs it no calls of its own: the event started and
-the migration ``queued`` in one transaction; the destination named and
-its check's event started in one; the check's success recorded with this
-task's own event (the destination records only a refusal, 1.12).
+the migration ``queued`` in one transaction; the destination named while
+the destination checks; the check's success recorded with this task's
+own event once the source has the migration (the destination records
+only a refusal, 1.12).
 
 A refusal at any of these steps puts everything back: the destination
 claim freed and the source claim given back to the instance in one ledger
@@ -32,6 +36,8 @@ task, and the ``conductor_live_migrate_instance`` event failed with the
 reason (Nova answers these asynchronously the same way: the API's 202 is
 already sent).
 """
+from concurrent import futures
+import time
 import traceback
 
 from oslo_log import log as logging
@@ -39,6 +45,7 @@ import oslo_messaging as messaging
 
 from nova_common import cells_scatter
 from nova_common import compute_states as states
+from nova_common.conf import CONF
 from nova_common import context as nova_context
 from nova_common.db.api import compute_nodes
 from nova_common.db.api import instance_actions
@@ -65,6 +72,8 @@ OTHER_CELL = 'Compute host %s is not in the cell of the server; a server cannot 
              'live-migrated into another cell.'
 SERVICE_DOWN = 'Compute service of %s is unavailable at this time.'
 FORCED_MISFIT = 'Unable to claim the resources of instance %s on the forced host %s.'
+# The destination's record is written here while the destination checks.
+_BACKGROUND = futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix='live-migrate')
 
 
 class Refused(Exception):
@@ -74,23 +83,38 @@ class Refused(Exception):
 def live_migrate_instance(context, scheduler_api, cell_uuid, instance, migration_id, host,
                           block_migration, force):
     uuid = instance['uuid']
+    steps = _StepTimer()
     cell = cells_scatter.get_cell(context, cell_uuid)
     with nova_context.target_cell(context, cell) as cell_context:
         # Out of ``accepted`` (a status that holds nothing for the ledger's
         # healing) before the migration takes the source claim.
         migration = _queue(cell_context, uuid, migration_id)
+        steps.lap('queued')
         moved = ledger_access.move(context, uuid, migration['uuid'])
+        steps.lap('source claim moved')
         checking = None
         try:
             if host:
                 _check_named_host(cell_context, instance, host)
-            chosen = _destination(context, scheduler_api, cell_uuid, instance, host, force)
-            migration = _set_destination(cell_context, uuid, migration, chosen)
-            checking = chosen['host']
-            migrate_data = compute_rpcapi.ComputeAPI.for_cell(
-                cell).check_can_live_migrate_destination(
-                    context, chosen['host'], instance, block_migration, migration,
-                    record_events=False)
+            ignored = [instance['host']]
+            while True:
+                chosen = _destination(context, scheduler_api, cell_uuid, instance, host,
+                                      force, ignored)
+                steps.lap('destination chosen')
+                checking = chosen['host']
+                try:
+                    migration, migrate_data = _check_destination(
+                        context, cell, cell_context, instance, migration, chosen,
+                        block_migration)
+                    break
+                except exception.MigrationPreCheckError as refusal:
+                    if host or not _may_retry(len(ignored)):
+                        raise
+                    LOG.info('Live migration of %s: %s refused (%s); trying another host',
+                             uuid, chosen['host'], _reason(refusal))
+                    ledger_access.release(context, uuid)
+                    ignored.append(chosen['host'])
+            steps.lap('destination recorded and checked on both hosts')
         except Exception as error:  # noqa: BLE001 - every refusal ends the same way
             message = _reason(error)
             LOG.warning('Live migration of %s refused: %s', uuid, message)
@@ -110,9 +134,26 @@ def live_migrate_instance(context, scheduler_api, cell_uuid, instance, migration
             _write_refusal(cell_context, uuid, migration, _reason(error),
                            traceback.format_exc())
             return
+        steps.lap('handed to the source')
         _record_success(cell_context, uuid, chosen['host'])
-    LOG.info('Live-migrating instance %s from %s to %s (migration %s)', uuid,
-             instance['host'], chosen['host'], migration['uuid'])
+    LOG.info('Live-migrating instance %s from %s to %s (migration %s); %s', uuid,
+             instance['host'], chosen['host'], migration['uuid'], steps)
+
+
+class _StepTimer:
+    """Seconds per step of this task, logged for bench/move.py."""
+
+    def __init__(self):
+        self._last = time.monotonic()
+        self._laps = []
+
+    def lap(self, name):
+        now = time.monotonic()
+        self._laps.append((name, now - self._last))
+        self._last = now
+
+    def __str__(self):
+        return ', '.join('%s %.3f s' % lap for lap in self._laps)
 
 
 def _reason(error):
@@ -130,16 +171,42 @@ def _check_named_host(cell_context, instance, host):
         raise Refused(SERVICE_DOWN % host)
 
 
-def _destination(context, scheduler_api, cell_uuid, instance, host, force):
+def _may_retry(tried):
+    """Whether another destination may be tried after ``tried`` hosts
+    (the source among them) were left out."""
+    retries = CONF.migrate_max_retries
+    return retries < 0 or tried - 1 < retries
+
+
+def _check_destination(context, cell, cell_context, instance, migration, chosen,
+                       block_migration):
+    """(the migration naming ``chosen``, the migrate_data of the checks on
+    both hosts); MigrationPreCheckError when either refuses. The
+    destination is recorded while it checks: the check reads none of it."""
+    recording = _BACKGROUND.submit(_set_destination, cell_context, migration, chosen)
+    try:
+        migrate_data = compute_rpcapi.ComputeAPI.for_cell(
+            cell).check_can_live_migrate_destination(
+                context, chosen['host'], instance, block_migration,
+                dict(migration, dest_compute=chosen['host'], dest_node=chosen['nodename'],
+                     dest_host=chosen['host']),
+                record_events=False)
+    finally:
+        migration = recording.result()
+    return migration, migrate_data
+
+
+def _destination(context, scheduler_api, cell_uuid, instance, host, force, ignored):
     """The chosen Selection ({host, nodename, compute_node_uuid, ...}),
-    the instance claimed there."""
+    the instance claimed there; ``ignored``: hosts left out (the source
+    and those that refused)."""
     uuid = instance['uuid']
     try:
         stored_spec = request_specs.get(context, uuid)
     except exception.RequestSpecNotFound:
         stored_spec = None
     spec = migrate.scheduling_spec(stored_spec, instance, instance['flavor'], host)
-    spec['ignore_hosts'] = [instance['host']]
+    spec['ignore_hosts'] = list(ignored)
     if force and host:
         return _claim_forced(context, instance, spec, host)
     chosen = scheduler_api.select_destinations(context, spec, [uuid],
@@ -175,23 +242,21 @@ def _queue(cell_context, uuid, migration_id):
 
 
 @engines.retry_on_db_error
-def _set_destination(cell_context, uuid, migration, chosen):
-    """The migration names its destination and the destination's check
-    starts (its event): one transaction."""
-    with engines.cell_writer(cell_context):
-        instance_actions.event_start(cell_context, uuid, cell_context.request_id, CHECK_EVENT,
-                                     chosen['host'])
-        return migrations.update(cell_context, migration['id'], {
-            'dest_compute': chosen['host'], 'dest_node': chosen['nodename'],
-            'dest_host': chosen['host']})
+def _set_destination(cell_context, migration, chosen):
+    """The migration names its destination."""
+    return migrations.update(cell_context, migration['id'], {
+        'dest_compute': chosen['host'], 'dest_node': chosen['nodename'],
+        'dest_host': chosen['host']})
 
 
 @engines.retry_on_db_error
 def _record_success(cell_context, uuid, destination):
-    """The destination's check and this task succeeded: one transaction."""
+    """The destination's check and this task succeeded: one transaction.
+    The check's event is recorded here whole (its end records its start),
+    so that it cannot cross a refusal the destination recorded itself."""
     with engines.cell_writer(cell_context):
         instance_actions.event_finish(cell_context, uuid, cell_context.request_id, CHECK_EVENT,
-                                      'Success')
+                                      'Success', host=destination)
         instance_actions.event_finish(cell_context, uuid, cell_context.request_id, EVENT,
                                       'Success')
 
@@ -214,6 +279,6 @@ def _write_refusal(cell_context, uuid, migration, message, details, unanswered=N
         if unanswered:
             instance_actions.event_finish(cell_context, uuid, cell_context.request_id,
                                           CHECK_EVENT, 'Error', traceback=details,
-                                          details=message)
+                                          details=message, host=unanswered)
         instance_actions.event_finish(cell_context, uuid, cell_context.request_id, EVENT,
                                       'Error', traceback=details, details=message)

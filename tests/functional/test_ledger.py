@@ -3,6 +3,7 @@ that never over-commit (also under concurrency, on SQLite and MariaDB),
 release, audit."""
 import threading
 
+from oslo_db import exception as db_exc
 from oslo_utils import uuidutils
 import pytest
 from sqlalchemy import event
@@ -230,30 +231,115 @@ def test_concurrent_claims_never_overcommit_mariadb(mariadb_ctx):
     _never_overcommitted(mariadb_ctx, uuid, claimers=24, capacity_in_claims=4)
 
 
-def test_lost_generation_race_is_retried_mariadb(mariadb_ctx):
-    """Another writer bumps the generation between the claim's read and its
-    compare-and-swap: the claim rolls back, reads again and succeeds.
-    (On SQLite a claim holds the write lock from its first statement, so
-    nobody can get in between.)"""
+def _all_fit(ctx, provider_uuid, claimers):
+    """``claimers`` concurrent claims of 128 MB on a provider with room
+    for 32: every one wins, and the usage is their sum."""
+    outcomes = _claim_concurrently(ctx, provider_uuid, claimers, 128)
+    assert outcomes == {consumer: True for consumer in outcomes}
+    assert len(outcomes) == claimers
+    assert ledger.usages(ctx, [provider_uuid]) == {
+        provider_uuid: {'MEMORY_MB': 128 * claimers}}
+    assert ledger.audit(ctx) == []
+
+
+def test_concurrent_claims_with_room_for_all_all_win_sqlite(ctx):
+    _all_fit(ctx, _provider(ctx), claimers=24)
+
+
+def test_concurrent_claims_with_room_for_all_all_win_mariadb(mariadb_ctx):
+    """Claimers on one provider wait for each other instead of racing:
+    with optimistic retries, 24 at once lost the generation race to each
+    other 10 times in a row and gave up with room to spare."""
+    _all_fit(mariadb_ctx, _provider(mariadb_ctx), claimers=24)
+
+
+def test_claim_holds_the_provider_row_until_it_commits_mariadb(mariadb_ctx):
+    """While a claim decides, its provider's row is locked: another writer
+    (here a locking read that will not wait) cannot get in between the
+    claim's reads and its write, so no claim loses a generation race."""
     uuid = _provider(mariadb_ctx)
     engine = engines.get_api_context_manager().writer.get_engine()
-    swaps = []
+    blocked = []
 
     def interfere(conn, cursor, statement, parameters, context, executemany):
         if not statement.startswith('UPDATE resource_providers SET generation'):
             return
-        swaps.append(statement)
-        if len(swaps) == 1:
-            harness.MariaDB().query(CONF.api_database.connection,
-                                    'UPDATE resource_providers SET generation = generation + 1')
+        try:
+            harness.MariaDB().query(
+                CONF.api_database.connection,
+                'SELECT generation FROM resource_providers WHERE uuid = %s FOR UPDATE NOWAIT',
+                uuid)
+        except Exception as error:  # noqa: BLE001 - the lock is what is expected
+            blocked.append(error)
+        else:
+            blocked.append(None)
 
+    before = _generation(mariadb_ctx, uuid)
     event.listen(engine, 'before_cursor_execute', interfere)
     try:
         assert ledger.claim(mariadb_ctx, 'c', uuid, {'MEMORY_MB': 1024})
     finally:
         event.remove(engine, 'before_cursor_execute', interfere)
-    assert len(swaps) == 2
+    # One swap, and the other writer found the row locked.
+    assert len(blocked) == 1 and blocked[0] is not None, blocked
+    assert 'Lock wait timeout' in str(blocked[0]) or '1205' in str(blocked[0]), blocked[0]
+    assert _generation(mariadb_ctx, uuid) == before + 1
     assert ledger.allocations_for(mariadb_ctx, 'c') == {uuid: {'MEMORY_MB': 1024}}
+
+
+def test_a_claim_never_decides_on_a_snapshot_older_than_its_lock_mariadb(mariadb_ctx):
+    """A claim whose transaction took its snapshot before it locked the
+    provider (here: a read injected before the lock, then another claim
+    filling the provider committed) would count the old usage and
+    over-commit; it sees that the snapshot's generation is older than the
+    locked one, tries again and finds the provider full."""
+    uuid = _provider(mariadb_ctx)
+    engine = engines.get_api_context_manager().writer.get_engine()
+    url = CONF.api_database.connection
+    injected = []
+
+    def stale_snapshot(conn, cursor, statement, parameters, context, executemany):
+        if 'FOR UPDATE' not in statement or injected:
+            return
+        injected.append(statement)
+        cursor.execute('SELECT COUNT(*) FROM allocations')
+        cursor.fetchall()
+        provider_id = harness.MariaDB().query(
+            url, 'SELECT id FROM resource_providers WHERE uuid = %s', uuid)[0][0]
+        harness.MariaDB().query(
+            url, "INSERT INTO allocations (resource_provider_id, consumer_id, resource_class,"
+            " used) VALUES (%s, 'other', 'MEMORY_MB', 4096)", provider_id)
+        harness.MariaDB().query(
+            url, 'UPDATE resource_providers SET generation = generation + 1 WHERE id = %s',
+            provider_id)
+
+    event.listen(engine, 'before_cursor_execute', stale_snapshot)
+    try:
+        assert ledger.claim(mariadb_ctx, 'c', uuid, {'MEMORY_MB': 1024}) is False
+    finally:
+        event.remove(engine, 'before_cursor_execute', stale_snapshot)
+    assert len(injected) == 1
+    assert ledger.usages(mariadb_ctx, [uuid]) == {uuid: {'MEMORY_MB': 4096}}
+    assert ledger.audit(mariadb_ctx) == []
+
+
+def test_a_deadlocked_claim_is_retried(ctx, monkeypatch):
+    """MariaDB may pick a claim as a deadlock's victim (claims lock
+    provider and server-group rows): it runs again from the start."""
+    uuid = _provider(ctx)
+    real_try = ledger._try_claim
+    tries = []
+
+    def deadlock_once(*args, **kwargs):
+        tries.append(args)
+        if len(tries) == 1:
+            raise db_exc.DBDeadlock()
+        return real_try(*args, **kwargs)
+
+    monkeypatch.setattr(ledger, '_try_claim', deadlock_once)
+    assert ledger.claim(ctx, 'c', uuid, {'MEMORY_MB': 1024})
+    assert len(tries) == 2
+    assert ledger.allocations_for(ctx, 'c') == {uuid: {'MEMORY_MB': 1024}}
 
 
 def test_move_allocations_passes_a_claim_between_consumers(ctx):

@@ -13,6 +13,7 @@ from nova_common.conf import CONF
 from nova_common import context as nova_context
 from nova_common.db.api import ledger
 from nova_common.db.api import migrations
+from nova_common import exception
 from nova_compute import instance_lock
 from tests.functional.cloud_helpers import computes_on_hosts
 from tests.functional.cloud_helpers import wait_for
@@ -430,3 +431,111 @@ def test_abort_a_preparing_live_migration(running):
     assert_back_on_source(running, uuid, 'cancelled')
     assert notified('instance.live_migration_rollback_dest.end')
     assert events_of(running, uuid)['compute_pre_live_migration'] == 'Success'
+
+
+def test_a_server_reset_before_the_source_starts_is_not_moved(running):
+    """The source writes ``preparing`` while the destination prepares: when
+    the server stopped migrating meanwhile (here an administrator's reset
+    while the source waited for the instance's lock), the destination's
+    preparation is undone, the migration ends ``error`` and the claims are
+    as before the move; the guest never leaves."""
+    source, dest = HOSTS
+    uuid = boot(running)
+    with instance_lock.locked(uuid):
+        live_migrate(running, uuid)
+        wait_for(lambda: migration_of(running, uuid).get('dest_node'),
+                 what='the destination chosen')
+        running.post('/v2.1/servers/%s/action' % uuid, {'os-resetState': {'state': 'active'}},
+                     token=ADMIN, version=VERSION, status=202)
+        assert show(running, uuid)['OS-EXT-STS:task_state'] is None
+    migration_ended(running, uuid, 'error')
+    wait_for(lambda: not running.computes[dest].manager.driver.incoming,
+             what='the destination to clean up')
+    assert uuid in guests(running, source) and uuid not in guests(running, dest)
+    assert show(running, uuid)['OS-EXT-SRV-ATTR:host'] == source
+    assert_ledger(running, uuid, source)
+
+
+# --- another destination when the scheduler's choice refuses ---------------------------
+
+THREE_HOSTS = HOSTS + ['lm-host3']
+
+
+@pytest.fixture
+def three_hosts(cloud):
+    with computes_on_hosts(cloud, THREE_HOSTS):
+        yield cloud
+
+
+def _first_check_refused(cloud):
+    """The first destination check on lm-host2 or lm-host3, whichever the
+    scheduler picks first, refuses (as a CPU comparison would); returns
+    [the refusing host]."""
+    refused = []
+
+    def refusing(host, check):
+        def check_destination(context, instance, block_migration):
+            if not refused:
+                refused.append(host)
+                raise exception.MigrationPreCheckError(reason='CPU of %s differs' % host)
+            return check(context, instance, block_migration)
+        return check_destination
+
+    for host in THREE_HOSTS[1:]:
+        driver = cloud.computes[host].manager.driver
+        driver.check_can_live_migrate_destination = refusing(
+            host, driver.check_can_live_migrate_destination)
+    return refused
+
+
+def check_events(cloud, uuid):
+    detail_events = []
+    actions = cloud.get('/v2.1/servers/%s/os-instance-actions' % uuid,
+                        version='2.51').json['instanceActions']
+    request_id = next(item['request_id'] for item in actions
+                      if item['action'] == 'live-migration')
+    detail = cloud.get('/v2.1/servers/%s/os-instance-actions/%s' % (uuid, request_id),
+                       version='2.62', token=ADMIN).json['instanceAction']
+    for event in detail['events']:
+        if event['event'] == 'compute_check_can_live_migrate_destination':
+            detail_events.append((event['host'], event['result']))
+    return sorted(detail_events)
+
+
+def test_a_refusing_destination_chosen_by_the_scheduler_is_replaced(three_hosts):
+    uuid = boot(three_hosts)
+    refused = _first_check_refused(three_hosts)
+    live_migrate(three_hosts, uuid, host=None)
+    migration = migration_ended(three_hosts, uuid, 'completed')
+    [other] = set(THREE_HOSTS[1:]) - set(refused)
+    assert migration['dest_compute'] == other
+    server = settled(three_hosts, uuid)
+    assert server['OS-EXT-SRV-ATTR:host'] == other
+    assert uuid in guests(three_hosts, other)
+    assert_ledger(three_hosts, uuid, other)
+    assert check_events(three_hosts, uuid) == sorted([(refused[0], 'Error'),
+                                                      (other, 'Success')])
+    assert events_of(three_hosts, uuid)['conductor_live_migrate_instance'] == 'Success'
+
+
+def test_no_retry_when_the_operator_allows_none(three_hosts):
+    CONF.set_override('migrate_max_retries', 0)
+    uuid = boot(three_hosts)
+    refused = _first_check_refused(three_hosts)
+    live_migrate(three_hosts, uuid, host=None)
+    migration = migration_ended(three_hosts, uuid, 'error')
+    assert migration['dest_compute'] == refused[0]
+    server = settled(three_hosts, uuid)
+    assert server['OS-EXT-SRV-ATTR:host'] == HOSTS[0]
+    assert_ledger(three_hosts, uuid, HOSTS[0])
+    assert events_of(three_hosts, uuid)['conductor_live_migrate_instance'] == 'Error'
+
+
+def test_a_named_host_that_refuses_is_not_replaced(three_hosts):
+    uuid = boot(three_hosts)
+    refused = _first_check_refused(three_hosts)
+    live_migrate(three_hosts, uuid, host=HOSTS[1])
+    migration_ended(three_hosts, uuid, 'error')
+    assert refused == [HOSTS[1]]
+    assert settled(three_hosts, uuid)['OS-EXT-SRV-ATTR:host'] == HOSTS[0]
+    assert_ledger(three_hosts, uuid, HOSTS[0])

@@ -1,13 +1,18 @@
-"""nova-manage against SQLite, run as a separate process the way an operator
-runs it: exit codes, what it prints, what it writes."""
+"""nova-manage against SQLite, each run a separate process running the console
+script's main() the way an operator runs it: exit codes, what it prints,
+what it writes. The runs are forked from a helper that imported nova-manage
+once (tests/preloaded_manage.py); the ``console_operator`` tests run the
+console script itself, so that its entry point (imports and all) stays
+tested."""
 import subprocess
-import sys
 import uuid
 
 import pytest
 import sqlalchemy
 
 from nova_common.db import migration
+from tests.functional import migrated_sqlite
+from tests import preloaded_manage
 
 API_HEAD = migration.head_version(migration.API)
 MAIN_HEAD = migration.head_version(migration.MAIN)
@@ -15,10 +20,13 @@ CELL0_UUID = '00000000-0000-0000-0000-000000000000'
 
 
 class Operator:
-    """A config file naming SQLite databases in a temporary directory."""
+    """A config file naming SQLite databases in a temporary directory;
+    nova-manage forked from the preloaded helper, or the console script
+    itself when ``console_script``."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, console_script=False):
         self.tmp_path = tmp_path
+        self.console_script = console_script
         self.api_db = 'sqlite:///%s/api.db' % tmp_path
         self.main_db = 'sqlite:///%s/nova.db' % tmp_path
         self.cell1_db = 'sqlite:///%s/cell1.db' % tmp_path
@@ -33,9 +41,12 @@ class Operator:
         return str(path)
 
     def manage(self, *args, expect=0, config=None):
-        command = [sys.executable, '-m', 'nova_common.cmd.manage',
-                   '--config-file', config or self.config] + list(args)
-        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        args = ['--config-file', config or self.config] + list(args)
+        if self.console_script:
+            result = subprocess.run([preloaded_manage.NOVA_MANAGE] + args,
+                                    capture_output=True, text=True, timeout=120)
+        else:
+            result = preloaded_manage.run(args, timeout=120)
         if expect is not None:
             assert result.returncode == expect, (
                 'exit %s, expected %s\nstdout:\n%s\nstderr:\n%s'
@@ -58,12 +69,28 @@ class Operator:
         finally:
             engine.dispose()
 
-    def set_up_cells(self):
-        self.manage('api_db', 'sync')
+    def synced_api_db(self):
+        """The API database as ``api_db sync`` leaves a new one, for tests
+        that start from there: a copy of the template migrated once per
+        test process (migrated_sqlite.py). The tests of sync run it."""
+        migrated_sqlite.upgrade('api', self.api_db)
+
+    def set_up_cells(self, sync=False):
+        """What an operator's set-up leaves: cell0 and cell1 mapped, every
+        database at head. The schemas are template copies unless ``sync``
+        (run api_db sync and db sync)."""
+        if sync:
+            self.manage('api_db', 'sync')
+        else:
+            self.synced_api_db()
         self.manage('cell_v2', 'map_cell0')
         cell1 = self.manage('cell_v2', 'create_cell', '--name', 'cell1',
                             '--database_connection', self.cell1_db).stdout.strip()
-        self.manage('db', 'sync')
+        if sync:
+            self.manage('db', 'sync')
+        else:
+            for url in (self.main_db + '_cell0', self.cell1_db, self.main_db):
+                migrated_sqlite.upgrade('main', url)
         return cell1
 
     def add_service(self, host, binary='nova-compute', deleted=0):
@@ -86,6 +113,11 @@ def operator(tmp_path):
     return Operator(tmp_path)
 
 
+@pytest.fixture
+def console_operator(tmp_path):
+    return Operator(tmp_path, console_script=True)
+
+
 def assert_one_line_error(result, code=1):
     assert result.returncode == code
     assert 'Traceback' not in result.stderr
@@ -105,7 +137,7 @@ def test_api_db_sync_twice_is_a_noop(operator):
 
 
 def test_map_cell0_names_the_database_after_database_connection(operator):
-    operator.manage('api_db', 'sync')
+    operator.synced_api_db()
     operator.manage('cell_v2', 'map_cell0')
     assert operator.query(operator.api_db,
                           'SELECT name, database_connection, transport_url '
@@ -117,7 +149,7 @@ def test_map_cell0_names_the_database_after_database_connection(operator):
 
 
 def test_map_cell0_with_explicit_connection(operator):
-    operator.manage('api_db', 'sync')
+    operator.synced_api_db()
     url = 'sqlite:///%s/elsewhere.db' % operator.tmp_path
     operator.manage('cell_v2', 'map_cell0', '--database_connection', url)
     assert operator.query(operator.api_db, 'SELECT database_connection FROM cell_mappings'
@@ -125,7 +157,7 @@ def test_map_cell0_with_explicit_connection(operator):
 
 
 def test_create_and_list_cells(operator):
-    operator.manage('api_db', 'sync')
+    operator.synced_api_db()
     operator.manage('cell_v2', 'map_cell0')
     created = operator.manage('cell_v2', 'create_cell', '--name', 'cell1',
                               '--database_connection', operator.cell1_db)
@@ -157,7 +189,7 @@ def test_create_and_list_cells(operator):
 
 
 def test_create_cell_refuses_duplicates_with_exit_2(operator):
-    operator.manage('api_db', 'sync')
+    operator.synced_api_db()
     operator.manage('cell_v2', 'create_cell', '--name', 'cell1',
                     '--database_connection', operator.cell1_db)
     same_name = operator.manage('cell_v2', 'create_cell', '--name', 'cell1',
@@ -171,7 +203,7 @@ def test_create_cell_refuses_duplicates_with_exit_2(operator):
 
 
 def test_create_cell_needs_transport_and_database(operator):
-    operator.manage('api_db', 'sync')
+    operator.synced_api_db()
     bare = operator.write_config(
         'bare.conf', '[api_database]\nconnection = %s\n' % operator.api_db)
     no_transport = operator.manage('cell_v2', 'create_cell', '--name', 'c',
@@ -189,7 +221,7 @@ def test_create_cell_needs_transport_and_database(operator):
 
 
 def test_db_sync_migrates_cell0_every_cell_and_database_connection(operator):
-    operator.set_up_cells()
+    operator.set_up_cells(sync=True)
     for url in (operator.main_db + '_cell0', operator.cell1_db, operator.main_db):
         assert {'instances', 'services', 'compute_nodes'} <= set(operator.tables(url)), url
     assert operator.manage('db', 'version').stdout.strip() == MAIN_HEAD
@@ -199,7 +231,7 @@ def test_db_sync_migrates_cell0_every_cell_and_database_connection(operator):
 
 
 def test_db_sync_local_cell_only_touches_database_connection(operator):
-    operator.manage('api_db', 'sync')
+    operator.synced_api_db()
     operator.manage('cell_v2', 'create_cell', '--name', 'cell1',
                     '--database_connection', operator.cell1_db)
     operator.manage('db', 'sync', '--local_cell')
@@ -273,7 +305,7 @@ def test_delete_cell(operator):
 
 
 def test_delete_empty_cell(operator):
-    operator.manage('api_db', 'sync')
+    operator.synced_api_db()
     cell_uuid = operator.manage('cell_v2', 'create_cell', '--name', 'empty',
                                 '--database_connection', operator.cell1_db).stdout.strip()
     operator.manage('cell_v2', 'delete_cell', '--cell_uuid', cell_uuid)
@@ -294,21 +326,21 @@ def test_unusable_database_is_one_line_and_exit_1(operator, command, url):
     assert_one_line_error(operator.manage(*command, config=config, expect=None))
 
 
-def test_missing_api_database_option_is_one_line(operator):
-    config = operator.write_config('empty.conf', '[DEFAULT]\n')
-    result = operator.manage('api_db', 'sync', config=config, expect=None)
+def test_missing_api_database_option_is_one_line(console_operator):
+    config = console_operator.write_config('empty.conf', '[DEFAULT]\n')
+    result = console_operator.manage('api_db', 'sync', config=config, expect=None)
     assert_one_line_error(result)
     assert '[api_database] connection' in result.stderr
 
 
-def test_missing_config_file_is_one_line(operator):
-    result = operator.manage('api_db', 'sync', config=str(operator.tmp_path / 'missing.conf'),
-                             expect=None)
+def test_missing_config_file_is_one_line(console_operator):
+    result = console_operator.manage(
+        'api_db', 'sync', config=str(console_operator.tmp_path / 'missing.conf'), expect=None)
     assert_one_line_error(result)
 
 
 def test_flavor_create_defaults_once(operator):
-    operator.manage('api_db', 'sync')
+    operator.synced_api_db()
     operator.query(operator.api_db,
                    "INSERT INTO flavors (name, flavorid, memory_mb, vcpus, root_gb, "
                    "ephemeral_gb, swap, rxtx_factor, is_public, disabled) "

@@ -84,23 +84,27 @@ def event_start(context, uuid, request_id, event, host):
         return _event(session, result.inserted_primary_key[0])
 
 
-def event_finish(context, uuid, request_id, event, result, traceback=None, details=None):
+def event_finish(context, uuid, request_id, event, result, traceback=None, details=None,
+                 host=None):
     """Record how ``event`` ended ('Success' or 'Error', with a traceback
-    and details for operators); an event never started is recorded as
-    starting now. An error marks the action's message 'Error', as Nova."""
+    and details for operators); an event with no start left unfinished is
+    recorded as starting now, on ``host`` (a step run again, on another
+    host say, gets a row of its own). An error marks the action's message
+    'Error', as Nova."""
     now = timeutils.utcnow()
     with engines.cell_writer(context) as session:
         action, bump = _action_for_event(session, context, uuid, request_id)
         started = session.execute(
             sa.select(EVENTS.c.id).where(EVENTS.c.action_id == action.id,
-                                         EVENTS.c.event == event)
+                                         EVENTS.c.event == event,
+                                         EVENTS.c.finish_time.is_(None))
             .order_by(EVENTS.c.id.desc())).first()
         values = {'finish_time': now, 'result': result, 'traceback': traceback,
                   'details': details, 'updated_at': now}
         if started is None:
             event_id = session.execute(EVENTS.insert().values(
                 event=event, action_id=action.id, start_time=now, created_at=now,
-                deleted=0, **values)).inserted_primary_key[0]
+                host=host, deleted=0, **values)).inserted_primary_key[0]
         else:
             event_id = started.id
             session.execute(EVENTS.update().where(EVENTS.c.id == event_id).values(**values))

@@ -113,10 +113,17 @@ def _fault_dict(row):
             'host': row.host, 'created_at': row.created_at}
 
 
+def _one_of_uuids(column, uuids):
+    """``column IN uuids``; a plain ``=`` for one uuid (the reads of one
+    instance, on every update: an IN list is rendered again at each
+    execution, which costs as much CPU as the round trip)."""
+    return column == uuids[0] if len(uuids) == 1 else column.in_(uuids)
+
+
 def _key_values(session, table, uuids):
     found = {uuid: {} for uuid in uuids}
     query = sa.select(table.c.instance_uuid, table.c.key, table.c.value).where(
-        table.c.instance_uuid.in_(uuids), table.c.deleted == 0).order_by(table.c.id)
+        _one_of_uuids(table.c.instance_uuid, uuids), table.c.deleted == 0).order_by(table.c.id)
     for uuid, key, value in session.execute(query):
         found[uuid][key] = value
     return found
@@ -125,7 +132,7 @@ def _key_values(session, table, uuids):
 def _tags_of(session, uuids):
     found = {uuid: [] for uuid in uuids}
     query = sa.select(TAGS.c.resource_id, TAGS.c.tag).where(
-        TAGS.c.resource_id.in_(uuids)).order_by(TAGS.c.tag)
+        _one_of_uuids(TAGS.c.resource_id, uuids)).order_by(TAGS.c.tag)
     for uuid, tag in session.execute(query):
         found[uuid].append(tag)
     return found
@@ -133,7 +140,7 @@ def _tags_of(session, uuids):
 
 def _latest_faults(session, uuids):
     found = dict.fromkeys(uuids)
-    query = sa.select(FAULTS).where(FAULTS.c.instance_uuid.in_(uuids),
+    query = sa.select(FAULTS).where(_one_of_uuids(FAULTS.c.instance_uuid, uuids),
                                     FAULTS.c.deleted == 0).order_by(
         FAULTS.c.created_at.desc(), FAULTS.c.id.desc())
     for row in session.execute(query):

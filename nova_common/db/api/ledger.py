@@ -6,15 +6,22 @@ The invariant, for every provider and class::
 
     sum(used) <= (total - reserved) * allocation_ratio
 
-``claim`` keeps it without locks held across requests: it reads the
-provider's generation first, then inventories and usage, checks the fit,
-and writes in one transaction guarded by a compare-and-swap of the
-generation. Every writer that changes what a claim relies on (a claim, a
-new inventory) bumps the generation, so a claim that read stale figures
-loses its swap, rolls back and tries again with fresh ones. This holds on
-MariaDB (the swap's UPDATE reads the committed row and waits for a
-concurrent writer) and on SQLite (every transaction there begins
-IMMEDIATE, holding the write lock: see nova_common.db.engines).
+``claim`` keeps it in one short transaction that locks the provider's row
+first (SELECT ... FOR UPDATE on MariaDB; on SQLite every transaction begins
+IMMEDIATE, holding the write lock: see nova_common.db.engines), then reads
+inventories and usage, checks the fit and writes. Claims on one provider
+are so decided one after the other, each seeing what the previous ones
+committed: under MariaDB's REPEATABLE READ a transaction's snapshot is
+taken by its first plain (non-locking) read, which comes after the lock.
+Concurrent claimers therefore queue instead of racing: with optimistic
+retries alone, ten claimers on one provider lost the race to each other
+until some gave up with room to spare (a move got NoValidHost).
+
+The generation is still bumped by every writer that changes what a claim
+relies on (a claim, a free, a new inventory: each takes the row's lock
+with its UPDATE) and checked with a compare-and-swap when the claim
+writes, so the scheduler's usage cache can follow it and a claim never
+writes over figures it did not see.
 """
 import random
 import time
@@ -30,8 +37,10 @@ from nova_common import exception
 
 LOG = logging.getLogger(__name__)
 
-# A claim that loses this many generation races in a row gives up: the
-# provider is that busy, and the caller moves on to another host.
+# A claim that loses this many races in a row (deadlocks: claims take
+# provider and server-group rows in different orders; a generation swap
+# can no longer be lost under the provider's lock) gives up, and the
+# caller moves on to another host.
 MAX_CLAIM_ATTEMPTS = 10
 
 _INVENTORY_FIELDS = ('total', 'reserved', 'min_unit', 'max_unit', 'step_size',
@@ -204,8 +213,12 @@ def _try_claim(context, consumer_id, provider_uuid, wanted, group_uuid=None,
                keep_other_providers=False):
     """True or False when decided; raises _GenerationChanged on a lost race."""
     with engines.api_writer(context) as session:
+        # The provider's row locked by the transaction's first statement:
+        # every read after it sees the claims committed before (see the
+        # module's docstring). SQLite ignores FOR UPDATE (its write lock
+        # is held already).
         provider = (session.query(models.ResourceProvider)
-                    .filter_by(uuid=provider_uuid).first())
+                    .filter_by(uuid=provider_uuid).with_for_update().first())
         if provider is None:
             LOG.warning('Claim for %s on unknown resource provider %s refused',
                         consumer_id, provider_uuid)
@@ -217,8 +230,15 @@ def _try_claim(context, consumer_id, provider_uuid, wanted, group_uuid=None,
                 LOG.info('Claim for %s on %s refused: %s', consumer_id, provider.name,
                          conflict)
                 return False
-        # The generation is read before anything it guards.
+        # The generation is read before anything it guards, and the
+        # snapshot the reads below see must be as new as the lock: it is
+        # when its first plain read comes after the lock, but a claim in a
+        # transaction that had read before would miss newer claims.
         seen_generation = provider.generation
+        if (session.query(models.ResourceProvider.generation)
+                .filter(models.ResourceProvider.id == provider.id).scalar()
+                != seen_generation):
+            raise _GenerationChanged()
         inventories = {row.resource_class: _inventory_dict(row) for row in
                        session.query(models.Inventory).filter_by(resource_provider_id=provider.id)}
         usage = _usage_by_class(session, provider.id, excluding_consumer=consumer_id)
@@ -252,8 +272,9 @@ def claim(context, consumer_id, provider_uuid, resources, group_uuid=None,
           keep_other_providers=False):
     """Allocate ``resources`` ({rc: amount}; zero amounts are left out) on
     the provider for ``consumer_id``, replacing what it held. Returns False
-    when they do not fit, or when the provider stayed too busy to win a
-    generation race ``MAX_CLAIM_ATTEMPTS`` times.
+    when they do not fit, or when the claim lost a race (a deadlock)
+    ``MAX_CLAIM_ATTEMPTS`` times in a row. Concurrent claims on one
+    provider wait for each other (its row is locked) rather than race.
 
     ``group_uuid``: the server group ``consumer_id`` is a member of. Its
     hard policy is checked in the claim's own transaction

@@ -41,7 +41,7 @@ def _find_by_host_and_binary(session, host, binary):
                                  models.Service.binary == binary).first()
 
 
-def _create_or_refresh(context, host, binary, topic, version):
+def _create_or_refresh(context, host, binary, topic, version, beat=False):
     with engines.cell_writer(context) as session:
         row = _find_by_host_and_binary(session, host, binary)
         if row is None:
@@ -54,21 +54,26 @@ def _create_or_refresh(context, host, binary, topic, version):
                 row.topic = topic
             if row.version != version:
                 row.version = version
+        if beat:
+            row.report_count = (row.report_count or 0) + 1
+            row.last_seen_up = timeutils.utcnow()
         session.flush()
         return _as_dict(row)
 
 
-def get_or_create(context, host, binary, topic, version):
-    """The live record of (host, binary), created when there is none.
+def get_or_create(context, host, binary, topic, version, beat=False):
+    """The live record of (host, binary), created when there is none;
+    ``beat``: one report counted and ``last_seen_up`` stamped in the same
+    transaction.
 
     Two daemons racing to create it both end up with the same row: the
     loser's insert hits the unique constraint and it reads the winner's.
     A changed topic or version is written to the record.
     """
     try:
-        return _create_or_refresh(context, host, binary, topic, version)
+        return _create_or_refresh(context, host, binary, topic, version, beat)
     except db_exc.DBDuplicateEntry:
-        return _create_or_refresh(context, host, binary, topic, version)
+        return _create_or_refresh(context, host, binary, topic, version, beat)
 
 
 def heartbeat(context, service_id):
@@ -185,6 +190,6 @@ def has_unconfirmed_evacuations(context, host):
 
 def record_heartbeat(context, host, binary, topic, version):
     """How a service says it is alive: its record is created on the first
-    beat, then every beat counts and stamps last_seen_up."""
-    record = get_or_create(context, host, binary, topic, version)
-    return heartbeat(context, record['id'])
+    beat, then every beat counts and stamps last_seen_up (one transaction:
+    every service of a cell does this every ``report_interval``)."""
+    return get_or_create(context, host, binary, topic, version, beat=True)

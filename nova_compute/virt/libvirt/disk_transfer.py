@@ -1,13 +1,14 @@
 """Moving a guest's files between computes that share nothing, for a
-resize or cold migration (Nova copies them over ssh/rsync; here the
-source serves them over HTTP and the destination fetches them).
+resize or cold migration, and the config drive of a block live migration
+(Nova copies them over ssh/rsync; here the source serves them over HTTP
+and the destination fetches them).
 
 The source compute runs one small HTTP server (a thread, started on first
 use, on ``[libvirt] disk_transfer_address`` and a random port). A move
-``offer``s a directory under a random secret: the files of that directory
-are served at ``/<secret>/<file name>`` and nothing else is; ``withdraw``
-ends it (the move confirmed or reverted). The destination ``fetch``es
-each file, streaming it to disk, and checks its size against the
+``offer``s a directory (or only some of its files) under a random secret:
+those files are served at ``/<secret>/<file name>`` and nothing else is;
+``withdraw`` ends it (the move confirmed or reverted). The destination
+``fetch``es each file, streaming it to disk, and checks its size against the
 ``Content-Length``. The secret (128 random bits) is the only credential:
 the hosts' private network is where the traffic goes.
 """
@@ -33,9 +34,11 @@ TIMEOUT = 60
 class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - the name http.server calls
         parts = self.path.strip('/').split('/')
-        directory = self.server.offers.get(parts[0]) if len(parts) == 2 else None
+        directory, names = (self.server.offers.get(parts[0], (None, None))
+                            if len(parts) == 2 else (None, None))
         name = parts[1] if directory else None
-        if not directory or name in ('', '.', '..') or os.sep in name:
+        if (not directory or name in ('', '.', '..') or os.sep in name
+                or (names is not None and name not in names)):
             self.send_error(404)
             return
         path = os.path.join(directory, name)
@@ -75,11 +78,12 @@ class DiskServer:
                 LOG.info('Disk transfer server listening on %s:%d', *server.server_address)
             return self._server
 
-    def offer(self, directory):
-        """Serve the files of ``directory``; returns the base URL."""
+    def offer(self, directory, names=None):
+        """Serve the files of ``directory`` (only those ``names`` when
+        given); returns the base URL."""
         server = self._started()
         secret = secrets.token_urlsafe(16)
-        server.offers[secret] = directory
+        server.offers[secret] = (directory, frozenset(names) if names is not None else None)
         return 'http://%s:%d/%s/' % (server.server_address[0], server.server_address[1],
                                      secret)
 

@@ -37,6 +37,7 @@ from nova_compute.virt.libvirt import imagebackend
 from nova_compute.virt.libvirt import instance_config
 from nova_compute.virt.libvirt import instance_files
 from nova_compute.virt.libvirt import live_migration
+from nova_compute.virt.libvirt import live_migration_config_drive
 from nova_compute.virt.libvirt import migration
 from nova_compute.virt.libvirt import rescue
 from nova_compute.virt.libvirt import resources
@@ -62,6 +63,7 @@ class LibvirtDriver(driver.ComputeDriver):
         self.cpu_info = None
         self.numa_topology = None
         self.migrations = None
+        self.config_drive_offers = None
 
     # --- the host ---------------------------------------------------------
 
@@ -79,6 +81,8 @@ class LibvirtDriver(driver.ComputeDriver):
         self.cpu_info = resources.cpu_info(capabilities)
         self.numa_topology = resources.numa_topology(capabilities)
         self.migrations = migration.Migrations(self.host, self.image_cache, host)
+        self.config_drive_offers = live_migration_config_drive.Offers(
+            self.migrations.server)
 
     @staticmethod
     def _check_virt_type(capabilities):
@@ -219,11 +223,19 @@ class LibvirtDriver(driver.ComputeDriver):
             else:
                 properties = instance_config.image_properties(instance, None)
                 self._create_files(context, instance, properties)
+                live_migration_config_drive.fetch(instance, migrate_data)
         except Exception:
             with excutils.save_and_reraise_exception():
                 self.rollback_live_migration_at_destination(context, instance,
                                                             migrate_data)
         return migrate_data
+
+    def prepare_live_migration_at_source(self, context, instance, migrate_data):
+        """The config drive offered to the destination (block migration)."""
+        return self.config_drive_offers.offer(instance, migrate_data)
+
+    def rollback_live_migration_at_source(self, context, instance, migrate_data):
+        self.config_drive_offers.withdraw(instance['uuid'])
 
     def live_migration(self, context, instance, dest, migrate_data, monitor):
         live_migration.migrate(self._domain(instance), instance, migrate_data, monitor)
@@ -231,6 +243,7 @@ class LibvirtDriver(driver.ComputeDriver):
     def post_live_migration(self, context, instance, migrate_data):
         """The domain left with the migration (UNDEFINE_SOURCE); its files
         stay only on a shared instances path."""
+        self.config_drive_offers.withdraw(instance['uuid'])
         if not migrate_data.get('is_shared_instance_path'):
             instance_files.remove_instance_dir(instance['uuid'])
 

@@ -10,7 +10,10 @@ libvirt's compareCPU (incompatible => refused) and removes its marker.
 ``pre_live_migration`` (destination): the instance directory and, for a
 block migration, the root disk as an empty qcow2 overlay of the image's
 base fetched into this host's image cache (same virtual size: the flavor's
-root disk), kernel and ramdisk from the cache.
+root disk), kernel and ramdisk from the cache, and the config drive, when
+the server has one, fetched from the source, which offered it just before
+(live_migration_config_drive.py: same bytes, withdrawn when the migration
+ends; the destination's rollback removes it with the directory).
 
 ``migrate`` (source): migrateToURI3 to ``[libvirt] live_migration_uri``
 (the destination's ``live_migration_inbound_addr``, else its host name)
@@ -18,10 +21,11 @@ with VIR_MIGRATE_LIVE | PEER2PEER | PERSIST_DEST | UNDEFINE_SOURCE, plus
 NON_SHARED_INC (the overlay only; the base is on both hosts) for a block
 migration, in a thread; this thread polls the job's statistics for the
 monitor, aborts the job when the monitor says so, and pauses the guest
-for force_complete (the destination resumes it on arrival).
-
-A config drive is not moved (the servers here are booted without one
-when they are to be live-migrated; see README).
+for force_complete (the destination resumes it on arrival). libvirt
+copies only the writable disks: without VIR_MIGRATE_PARAM_MIGRATE_DISKS
+it leaves read-only ones (the config drive's CD-ROM) out, which QEMU on
+the destination opens at the same path (libvirt 9.0,
+qemuMigrationAnyCopyDisk), so no list of disks is passed.
 """
 import os
 import threading

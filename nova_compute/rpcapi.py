@@ -262,6 +262,14 @@ class ComputeAPI:
         return self.client.prepare(server=host, version='1.11', timeout=timeout).call(
             context, method, **kwargs)
 
+    def _call_step(self, context, host, method, timeout, record_events, **kwargs):
+        """A live-migration step that records its own events (1.11), or
+        whose caller records them (``record_events`` False, 1.12)."""
+        if record_events:
+            return self._call_111(context, host, method, timeout, **kwargs)
+        return self.client.prepare(server=host, version='1.12', timeout=timeout).call(
+            context, method, record_events=False, **kwargs)
+
     def _cast_111(self, context, host, method, **kwargs):
         self.client.prepare(server=host, version='1.11').cast(context, method, **kwargs)
 
@@ -270,14 +278,9 @@ class ComputeAPI:
         """Can ``instance`` come live to ``host``? Its migrate_data (a dict);
         MigrationPreCheckError (Invalid) when it cannot. ``record_events``
         False (1.12): the caller records the check's start and success."""
-        if record_events:
-            return self._call_111(context, host, 'check_can_live_migrate_destination',
-                                  LIVE_MIGRATION_CHECK_TIMEOUT, instance=instance,
-                                  block_migration=block_migration, migration=migration)
-        return self.client.prepare(server=host, version='1.12',
-                                   timeout=LIVE_MIGRATION_CHECK_TIMEOUT).call(
-            context, 'check_can_live_migrate_destination', instance=instance,
-            block_migration=block_migration, migration=migration, record_events=False)
+        return self._call_step(context, host, 'check_can_live_migrate_destination',
+                               LIVE_MIGRATION_CHECK_TIMEOUT, record_events, instance=instance,
+                               block_migration=block_migration, migration=migration)
 
     def check_can_live_migrate_source(self, context, host, instance, dest_check_data):
         return self._call_111(context, host, 'check_can_live_migrate_source',
@@ -288,14 +291,9 @@ class ComputeAPI:
                            record_events=True):
         """``record_events`` False (1.12): the caller records the step's
         start and success."""
-        if record_events:
-            return self._call_111(context, host, 'pre_live_migration',
-                                  LIVE_MIGRATION_STEP_TIMEOUT, instance=instance,
-                                  migrate_data=migrate_data, migration=migration)
-        return self.client.prepare(server=host, version='1.12',
-                                   timeout=LIVE_MIGRATION_STEP_TIMEOUT).call(
-            context, 'pre_live_migration', instance=instance, migrate_data=migrate_data,
-            migration=migration, record_events=False)
+        return self._call_step(context, host, 'pre_live_migration',
+                               LIVE_MIGRATION_STEP_TIMEOUT, record_events, instance=instance,
+                               migrate_data=migrate_data, migration=migration)
 
     def post_live_migration_at_destination(self, context, host, instance, migration):
         return self._call_111(context, host, 'post_live_migration_at_destination',

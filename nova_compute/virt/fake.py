@@ -399,8 +399,8 @@ class FakeDriver(driver.ComputeDriver):
             time.sleep(0.02)
 
     def post_live_migration(self, context, instance, migrate_data):
-        with self._lock:
-            self.guests.pop(instance['uuid'], None)
+        """Nothing is left here: the guest left when its migration
+        completed (live_migration)."""
 
     def post_live_migration_at_destination(self, context, instance):
         self._maybe_fail('post_live_migration_at_destination')

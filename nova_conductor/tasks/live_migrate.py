@@ -52,7 +52,6 @@ from nova_common.db.api import instance_actions
 from nova_common.db.api import instances
 from nova_common.db.api import ledger
 from nova_common.db.api import migrations
-from nova_common.db.api import request_specs
 from nova_common.db.api import services
 from nova_common.db import engines
 from nova_common import exception
@@ -97,9 +96,10 @@ def live_migrate_instance(context, scheduler_api, cell_uuid, instance, migration
             if host:
                 _check_named_host(cell_context, instance, host)
             ignored = [instance['host']]
+            stored_spec = migrate.stored_spec(context, uuid)
             while True:
                 chosen = _destination(context, scheduler_api, cell_uuid, instance, host,
-                                      force, ignored)
+                                      force, ignored, stored_spec)
                 steps.lap('destination chosen')
                 checking = chosen['host']
                 try:
@@ -196,15 +196,12 @@ def _check_destination(context, cell, cell_context, instance, migration, chosen,
     return migration, migrate_data
 
 
-def _destination(context, scheduler_api, cell_uuid, instance, host, force, ignored):
+def _destination(context, scheduler_api, cell_uuid, instance, host, force, ignored,
+                 stored_spec):
     """The chosen Selection ({host, nodename, compute_node_uuid, ...}),
     the instance claimed there; ``ignored``: hosts left out (the source
     and those that refused)."""
     uuid = instance['uuid']
-    try:
-        stored_spec = request_specs.get(context, uuid)
-    except exception.RequestSpecNotFound:
-        stored_spec = None
     spec = migrate.scheduling_spec(stored_spec, instance, instance['flavor'], host)
     spec['ignore_hosts'] = list(ignored)
     if force and host:

@@ -52,6 +52,15 @@ def is_resize(instance, flavor):
     return str((instance.get('flavor') or {}).get('flavorid')) != str(flavor.get('flavorid'))
 
 
+def stored_spec(context, uuid):
+    """The instance's request spec as stored at its boot, or None (a
+    server older than request specs is scheduled from itself alone)."""
+    try:
+        return request_specs.get(context, uuid)
+    except exception.RequestSpecNotFound:
+        return None
+
+
 def scheduling_spec(stored_spec, instance, flavor, host=None):
     """The request spec the scheduler gets for the move: the new flavor,
     the source host ignored unless a resize may stay on it, ``host`` as the
@@ -75,11 +84,8 @@ def migrate_server(context, scheduler_api, cell_uuid, instance, flavor, host=Non
     with nova_context.target_cell(context, cell) as cell_context:
         migration = _create_migration(cell_context, instance, flavor)
         moved = ledger_access.move(context, uuid, migration['uuid'])
-        try:
-            stored_spec = request_specs.get(context, uuid)
-        except exception.RequestSpecNotFound:
-            stored_spec = None
-        spec = scheduling_spec(stored_spec, instance, flavor, host)
+        stored = stored_spec(context, uuid)
+        spec = scheduling_spec(stored, instance, flavor, host)
         try:
             selection = scheduler_api.select_destinations(
                 context, spec, [uuid], return_alternates=False)[0][0]
@@ -94,18 +100,18 @@ def migrate_server(context, scheduler_api, cell_uuid, instance, flavor, host=Non
                      OTHER_CELL % selection['host'], None)
             return
         migration = _set_destination(cell_context, migration, selection)
-        if stored_spec is not None:
-            stored_spec['flavor'] = flavor
-            request_specs.update(context, uuid, stored_spec)
+        if stored is not None:
+            stored['flavor'] = flavor
+            request_specs.update(context, uuid, stored)
         try:
             compute_rpcapi.ComputeAPI.for_cell(cell).prep_resize(
                 context, selection['host'], instance, flavor, migration,
                 selection['nodename'], clean_shutdown=clean_shutdown)
         except Exception as error:  # noqa: BLE001 - the move must end either way
             LOG.exception('Could not hand the move of %s to %s', uuid, selection['host'])
-            if stored_spec is not None:
-                stored_spec['flavor'] = instance.get('flavor')
-                request_specs.update(context, uuid, stored_spec)
+            if stored is not None:
+                stored['flavor'] = instance.get('flavor')
+                request_specs.update(context, uuid, stored)
             _give_up(context, cell_context, instance, migration, moved,
                      UNREACHABLE % (selection['host'], error), traceback.format_exc())
             return
